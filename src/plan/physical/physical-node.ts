@@ -30,6 +30,7 @@ export interface ValuesNode extends NodeBase {
 /** Projection and filter fused: rows failing `condition` are dropped, then `projections` are evaluated. */
 export interface CalcNode extends NodeBase {
   readonly kind: 'calc';
+  readonly inputSchema: readonly Column[];
   readonly condition: BoundExpression | null;
   readonly projections: readonly BoundExpression[];
 }
@@ -37,6 +38,8 @@ export interface CalcNode extends NodeBase {
 /** Appends the results of a UDF program (Python or TypeScript) to the input columns. */
 export interface UdfCallNode extends NodeBase {
   readonly kind: 'udf-call';
+  /** The input columns; the output is these followed by one column per program output. */
+  readonly inputSchema: readonly Column[];
   readonly program: UdfProgram;
 }
 

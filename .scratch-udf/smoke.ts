@@ -1,0 +1,13 @@
+import * as arrow from 'apache-arrow';
+import { PythonBackend } from '../src/udf/python/python-backend.ts';
+import { pyFn, singleStep, backendContext } from '../test/udf/python/helpers.ts';
+process.env.WEIR_PYTHON_LOG = 'loud';
+const fn = pyFn('mul_add', 'udfs/arith.py:mul_add', 'DOUBLE', 'pandas');
+const t0 = performance.now();
+const b = await PythonBackend.open(singleStep(fn, 2), backendContext());
+console.log('open ms', performance.now() - t0);
+const a = arrow.vectorFromArray(Float64Array.from([1, 2, 3])).data[0];
+const r = await b.eval([a, a], 3);
+console.log(arrow.makeVector(r.columns[0]).toArray(), r.timings, r.bytesSent, r.bytesReceived);
+await b.close();
+console.log('closed');

@@ -1,0 +1,1 @@
+"""The UDF worker process: ``python -m weir.worker --endpoint ...`` (protocol in docs/protocol.md)."""

@@ -1,0 +1,34 @@
+import type { JobMetrics, UdfMetrics } from '../exec/job/job-metrics.ts';
+
+/** The per-UDF metrics table printed at the end of a bounded job. */
+export function formatUdfTable(metrics: JobMetrics): string {
+  if (metrics.udfs.length === 0) return 'No user-defined functions ran in this job.';
+  const header = ['UDF', 'rows in', 'rows out', 'batches', 'MB sent', 'MB recv', 'errors', 'user ms', 'serde ms', 'transport ms', 'p50 ms', 'p99 ms', 'max ms'];
+  const rows = metrics.udfs.map((u) => udfRow(u));
+  const lines = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i].length)));
+  const fmt = (l: string[]) => l.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const out = [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)];
+  for (const u of metrics.udfs) {
+    const user = Object.entries(u.user);
+    if (user.length) out.push(`  ${u.name} user metrics: ${user.map(([k, v]) => `${k}=${renderUser(v)}`).join(', ')}`);
+  }
+  return out.join('\n');
+}
+
+function udfRow(u: UdfMetrics): string[] {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const ms = (x: number) => x.toFixed(1);
+  return [
+    u.name, n(u.rowsIn), n(u.rowsOut), n(u.batches), (u.bytesSent / 1e6).toFixed(1), (u.bytesReceived / 1e6).toFixed(1), n(u.errors),
+    ms(u.userTimeMs), ms(u.serializationTimeMs), ms(u.transportTimeMs),
+    ms(u.bundleLatencyMs.p50), ms(u.bundleLatencyMs.p99), ms(u.bundleLatencyMs.max),
+  ];
+}
+
+function renderUser(v: unknown): string {
+  if (typeof v === 'object' && v !== null) {
+    return JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isInteger(x) ? Number(x.toFixed(3)) : x));
+  }
+  return String(v);
+}

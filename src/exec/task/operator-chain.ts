@@ -1,0 +1,138 @@
+import type { ChangeBatch } from '../../batch/change-batch.ts';
+import type { Configuration } from '../../config/configuration.ts';
+import { ErrorCodes, WeirError } from '../../errors/weir-error.ts';
+import { ExecutionError } from '../../errors/errors.ts';
+import type { MetricGroup } from '../../metrics/metric-group.ts';
+import type { PhysicalNode } from '../../plan/physical/physical-node.ts';
+import type { Output, StreamOperator } from '../operator.ts';
+import { createOperator } from '../operator-registry.ts';
+
+interface ChainLink {
+  readonly node: PhysicalNode;
+  readonly operator: StreamOperator;
+  readonly metrics: MetricGroup;
+}
+
+/**
+ * The operators of one task, called directly one after another (chaining). Counts rows and batches in and out of
+ * every operator through one shared wrapper, and tags every error with the operator and subtask it came from.
+ */
+export class OperatorChain {
+  private readonly links: ChainLink[];
+  private readonly outputs: Output[] = [];
+
+  constructor(nodes: readonly PhysicalNode[], private readonly operatorMetrics: (node: PhysicalNode) => MetricGroup, private readonly subtaskIndex: number) {
+    this.links = nodes.map((node) => ({ node, operator: createOperator(node), metrics: operatorMetrics(node) }));
+  }
+
+  get isEmpty(): boolean { return this.links.length === 0; }
+
+  async open(tail: Output, base: { parallelism: number; config: Configuration; signal: AbortSignal; baseDir: string }): Promise<void> {
+    for (let i = this.links.length - 1; i >= 0; i--) {
+      const next = i === this.links.length - 1 ? tail : this.inputOf(i + 1);
+      this.outputs[i] = countingOutput(next, this.links[i].metrics);
+    }
+    for (let i = 0; i < this.links.length; i++) {
+      const { node, operator, metrics } = this.links[i];
+      metrics.gauge('name').set(node.name);
+      await this.guard(i, () => operator.open({
+        operatorName: node.name,
+        operatorId: node.id,
+        subtaskIndex: this.subtaskIndex,
+        parallelism: base.parallelism,
+        metrics,
+        config: base.config,
+        output: this.outputs[i],
+        signal: base.signal,
+        baseDir: base.baseDir,
+      }));
+    }
+  }
+
+  /** The entry point for batches arriving at operator i (the head is 0). */
+  inputOf(i: number): Output {
+    const link = this.links[i];
+    const rowsIn = link.metrics.counter('numRecordsIn');
+    const batchesIn = link.metrics.counter('numBatchesIn');
+    return {
+      emit: async (batch: ChangeBatch) => {
+        rowsIn.inc(batch.numRows);
+        batchesIn.inc();
+        await this.guard(i, () => link.operator.processBatch(batch, 0));
+      },
+    };
+  }
+
+  async processBatch(batch: ChangeBatch, input: number): Promise<void> {
+    const link = this.links[0];
+    link.metrics.counter('numRecordsIn').inc(batch.numRows);
+    link.metrics.counter('numBatchesIn').inc();
+    await this.guard(0, () => link.operator.processBatch(batch, input));
+  }
+
+  /** Runs each operator's watermark hook in chain order; whatever they emit flows down before the next hook. */
+  async processWatermark(timestamp: number): Promise<void> {
+    for (let i = 0; i < this.links.length; i++) {
+      const op = this.links[i].operator;
+      if (op.processWatermark) await this.guard(i, () => op.processWatermark!(timestamp));
+      this.links[i].metrics.gauge('currentWatermark').set(timestamp);
+    }
+  }
+
+  async prepareSnapshot(checkpointId: number): Promise<void> {
+    for (let i = 0; i < this.links.length; i++) {
+      const op = this.links[i].operator;
+      if (op.prepareSnapshot) await this.guard(i, () => op.prepareSnapshot!(checkpointId));
+    }
+  }
+
+  async endInput(): Promise<void> {
+    for (let i = 0; i < this.links.length; i++) {
+      const op = this.links[i].operator;
+      if (op.endInput) await this.guard(i, () => op.endInput!());
+    }
+  }
+
+  /** Closes every operator, even after a failure; the first close error is returned, not thrown. */
+  async close(): Promise<unknown> {
+    let first: unknown = null;
+    for (const link of this.links) {
+      try { await link.operator.close(); } catch (e) { first ??= e; }
+    }
+    return first;
+  }
+
+  private async guard(i: number, f: () => Promise<void> | void): Promise<void> {
+    try {
+      await f();
+    } catch (e) {
+      throw tagError(e, this.links[i].node.name, this.subtaskIndex);
+    }
+  }
+}
+
+function countingOutput(next: Output, metrics: MetricGroup): Output {
+  const rowsOut = metrics.counter('numRecordsOut');
+  const batchesOut = metrics.counter('numBatchesOut');
+  return {
+    emit: async (batch: ChangeBatch) => {
+      rowsOut.inc(batch.numRows);
+      batchesOut.inc();
+      await next.emit(batch);
+    },
+  };
+}
+
+/** Adds the operator and subtask to an error's location, once (the innermost operator wins). */
+export function tagError(e: unknown, operator: string, subtask: number): WeirError {
+  if (e instanceof WeirError) {
+    if (!e.location.operator) {
+      (e.location as { operator?: string; subtask?: number }).operator = operator;
+      (e.location as { subtask?: number }).subtask = subtask;
+      e.message = `${e.message}\n  at operator ${operator}[${subtask}]`;
+    }
+    return e;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  return new ExecutionError(`${err.message}`, { cause: err, location: { operator, subtask } }, ErrorCodes.TASK_FAILED);
+}

@@ -1,0 +1,34 @@
+/**
+ * Entry point of a slot thread: runs the tasks assigned to one slot (subtask i of every vertex, as Flink's slot
+ * sharing does) and reports to the job runner on the parent port.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { serializeError } from '../../errors/serialize.ts';
+import '../operators/builtin.ts';
+import '../../udf/register-backends.ts';
+import { Task } from './task.ts';
+import type { JobSettings, TaskSpec } from './task-spec.ts';
+import type { SlotReport, SlotCommand } from './slot-protocol.ts';
+
+const { job, tasks } = workerData as { job: JobSettings; tasks: TaskSpec[] };
+const port = parentPort!;
+const running = tasks.map((spec) => new Task(spec, job));
+
+const report = (m: SlotReport) => port.postMessage(m);
+
+port.on('message', (command: SlotCommand) => {
+  if (command.type === 'cancel') for (const t of running) t.cancel();
+  if (command.type === 'metrics') {
+    report({ type: 'metrics', requestId: command.requestId, snapshots: running.map((t) => ({ taskId: t.id, metrics: t.snapshotMetrics() })) });
+  }
+});
+
+for (const task of running) {
+  task.run().then(
+    () => report({ type: 'task-finished', taskId: task.id, metrics: task.snapshotMetrics() }),
+    (error) => {
+      for (const t of running) if (t !== task) t.cancel();
+      report({ type: 'task-failed', taskId: task.id, error: serializeError(error), metrics: task.snapshotMetrics() });
+    },
+  );
+}

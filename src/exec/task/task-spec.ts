@@ -1,0 +1,23 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { JobVertex } from '../../plan/physical/job-graph.ts';
+import type { GateInput } from '../channel/input-gate.ts';
+import type { OutputEdgeWiring } from './record-writer.ts';
+
+/** Everything one parallel subtask needs; plain data plus ports, transferred into its slot thread. */
+export interface TaskSpec {
+  readonly taskId: string;
+  readonly vertex: JobVertex;
+  readonly subtaskIndex: number;
+  readonly inputs: readonly GateInput[];
+  readonly outputs: readonly OutputEdgeWiring[];
+}
+
+/** What every task of a job shares. */
+export interface JobSettings {
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly config: Record<string, string>;
+  readonly baseDir: string;
+}
+
+export type { MessagePort };

@@ -1,0 +1,25 @@
+/**
+ * Weir's public API. Import from 'weir':
+ *
+ * ```ts
+ * import { TableEnvironment, TableDescriptor, col, call } from 'weir';
+ * ```
+ */
+export { TableEnvironment, type EnvironmentSettings } from './api/table-environment.ts';
+export { Table, type FieldLike } from './api/table.ts';
+export { TableDescriptor, TableDescriptorBuilder, type SchemaLike } from './api/table-descriptor.ts';
+export { TableResult } from './api/table-result.ts';
+export { Row, type RowKindString } from './api/row.ts';
+export { onJobSubmitted } from './api/job-events.ts';
+export type { JobClient, JobResult, JobStatus } from './exec/job/job-client.ts';
+export type { JobMetrics, UdfMetrics, OperatorMetrics } from './exec/job/job-metrics.ts';
+export { DataTypes, notNull, formatDataType, type DataType } from './types/data-type.ts';
+export { parseDataType } from './types/parse-data-type.ts';
+export { Schema, type Column } from './types/schema.ts';
+export { RowKind } from './batch/row-kind.ts';
+export { Configuration } from './config/configuration.ts';
+export { CoreOptions, PythonOptions, TsUdfOptions } from './config/options.ts';
+export * from './errors/index.ts';
+export * from './expr/api.ts';
+export { scalarFunction } from './udf/ts/define.ts';
+export { formatUdfTable } from './cli/metrics-table.ts';

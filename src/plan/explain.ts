@@ -1,0 +1,59 @@
+import { formatExpression } from '../expr/index.ts';
+import type { LogicalNode } from './logical/logical-node.ts';
+import { inputsOf } from './logical/logical-node.ts';
+import type { JobGraph } from './physical/job-graph.ts';
+
+/** Flink-style EXPLAIN text: the plan as written, the optimized plan, and the job graph with chaining. */
+export function explainPlan(original: LogicalNode, optimized: LogicalNode, graph: JobGraph): string {
+  return [
+    '== Abstract Syntax Tree ==',
+    renderTree(original),
+    '',
+    '== Optimized Logical Plan ==',
+    renderTree(optimized),
+    '',
+    '== Physical Execution Plan ==',
+    renderGraph(graph),
+  ].join('\n');
+}
+
+export function renderTree(node: LogicalNode, depth = 0): string {
+  const line = `${'  '.repeat(depth)}${depth > 0 ? '+- ' : ''}${describeNode(node)}`;
+  return [line, ...inputsOf(node).map((i) => renderTree(i, depth + 1))].join('\n');
+}
+
+function describeNode(node: LogicalNode): string {
+  const names = inputsOf(node)[0]?.schema.names ?? [];
+  switch (node.kind) {
+    case 'source': return `TableSourceScan(table=[${node.table}], connector=[${node.connector}], fields=[${node.schema.names.join(', ')}])`;
+    case 'values': return `Values(rows=${node.rows.length}, fields=[${node.schema.names.join(', ')}])`;
+    case 'project': return `Project(${node.projections.map((p, i) => named(formatExpression(p, names), node.schema.names[i])).join(', ')})`;
+    case 'filter': return `Filter(condition=[${formatExpression(node.condition, names)}])`;
+    case 'calc': {
+      const where = node.condition ? `, where=[${formatExpression(node.condition, names)}]` : '';
+      return `Calc(select=[${node.projections.map((p, i) => named(formatExpression(p, names), node.schema.names[i])).join(', ')}]${where})`;
+    }
+    case 'udf-call': {
+      const steps = node.program.steps.map((s) => `${s.fn.name}(${s.args.map((a) => ('col' in a ? names[node.program.argColumns[a.col]] : 'step' in a ? `#${a.step}` : JSON.stringify(a.lit))).join(', ')})`);
+      return `${node.program.language === 'python' ? 'PythonCalc' : 'TypeScriptCalc'}(calls=[${steps.join(', ')}], outputs=[${node.schema.names.slice(node.input.schema.length).join(', ')}])`;
+    }
+    case 'union': return `Union(all=[true], fields=[${node.schema.names.join(', ')}])`;
+    case 'limit': return `Limit(offset=[${node.offset}], fetch=[${node.fetch}])`;
+    case 'distinct': return `Distinct(fields=[${node.schema.names.join(', ')}])`;
+    case 'sink': return `Sink(table=[${node.table}], connector=[${node.connector}], fields=[${node.schema.names.join(', ')}])`;
+  }
+}
+
+function named(text: string, name: string): string {
+  return text === name ? text : `${text} AS ${name}`;
+}
+
+function renderGraph(graph: JobGraph): string {
+  const lines: string[] = [];
+  for (const v of graph.vertices) {
+    const inputs = graph.edges.filter((e) => e.target === v.id).map((e) => `${e.source} (${e.partitioning.kind})`);
+    lines.push(`Vertex ${v.id} [parallelism=${v.parallelism}]${inputs.length ? ` <- ${inputs.join(', ')}` : ''}`);
+    for (const node of v.chain) lines.push(`  ${node.name}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,99 @@
+import type { Configuration } from '../../config/configuration.ts';
+import { CoreOptions } from '../../config/options.ts';
+import { formatExpression } from '../../expr/index.ts';
+import type { LogicalNode } from '../logical/logical-node.ts';
+import { isBounded } from '../logical/logical-node.ts';
+import { chainOperators, type PlannedNode } from './chain-operators.ts';
+import type { JobGraph, Partitioning } from './job-graph.ts';
+import type { PhysicalNode } from './physical-node.ts';
+
+/** Where a planned node's output goes at the end of the query. */
+export type PlanTarget = { kind: 'collect' } | { kind: 'sink-in-plan' };
+
+/**
+ * Turns an optimized logical plan into a job graph: one physical node per logical node, a parallelism for each,
+ * a partitioning for each edge, then chaining of forward edges.
+ */
+export function planJob(root: LogicalNode, config: Configuration, target: PlanTarget): JobGraph {
+  const planner = new PhysicalPlanner(config);
+  let top = planner.plan(root);
+  if (target.kind === 'collect') {
+    top = planner.add(
+      { kind: 'collect', id: planner.nextId(), name: 'Collect', outputSchema: root.schema.columns },
+      1,
+      [{ from: top, partitioning: { kind: 'global' } }],
+    );
+  }
+  return chainOperators(planner.nodes, isBounded(root), config.get(CoreOptions.OPERATOR_CHAINING));
+}
+
+class PhysicalPlanner {
+  readonly nodes: PlannedNode[] = [];
+  private counter = 0;
+  private readonly parallelism: number;
+  private readonly maxParallelism: number;
+
+  constructor(config: Configuration) {
+    this.parallelism = config.get(CoreOptions.PARALLELISM);
+    this.maxParallelism = config.get(CoreOptions.MAX_PARALLELISM);
+  }
+
+  nextId(): string { return `n${this.counter++}`; }
+
+  add(node: PhysicalNode, parallelism: number, inputs: PlannedNode['inputs']): PlannedNode {
+    const planned: PlannedNode = { node, parallelism, inputs };
+    this.nodes.push(planned);
+    return planned;
+  }
+
+  plan(node: LogicalNode): PlannedNode {
+    const id = this.nextId();
+    const outputSchema = node.schema.columns;
+    switch (node.kind) {
+      case 'source':
+        return this.add({ kind: 'source', id, name: `Source(${node.table}, connector=${node.connector})`, outputSchema, connector: node.connector, options: node.options }, this.parallelism, []);
+      case 'values':
+        return this.add({ kind: 'values', id, name: `Values(rows=${node.rows.length})`, outputSchema, rows: node.rows }, 1, []);
+      case 'calc': {
+        const input = this.plan(node.input);
+        const names = node.input.schema.names;
+        const select = node.projections.map((p, i) => {
+          const text = formatExpression(p, names);
+          return text === node.schema.names[i] ? text : `${text} AS ${node.schema.names[i]}`;
+        }).join(', ');
+        const where = node.condition ? `, where=[${formatExpression(node.condition, names)}]` : '';
+        return this.add({ kind: 'calc', id, name: `Calc(select=[${select}]${where})`, outputSchema, inputSchema: node.input.schema.columns, condition: node.condition, projections: node.projections }, input.parallelism, [this.forward(input)]);
+      }
+      case 'udf-call': {
+        const input = this.plan(node.input);
+        const fns = node.program.steps.map((s) => s.fn.name).join(', ');
+        const label = node.program.language === 'python' ? 'PythonCalc' : 'TypeScriptCalc';
+        return this.add({ kind: 'udf-call', id, name: `${label}(${fns})`, outputSchema, inputSchema: node.input.schema.columns, program: node.program }, input.parallelism, [this.forward(input)]);
+      }
+      case 'union': {
+        const inputs = node.inputs.map((i) => this.plan(i));
+        const p = Math.max(...inputs.map((i) => i.parallelism));
+        return this.add({ kind: 'union', id, name: 'Union', outputSchema }, p, inputs.map((i) => (i.parallelism === p ? this.forward(i) : { from: i, partitioning: { kind: 'rebalance' } as Partitioning })));
+      }
+      case 'limit': {
+        const input = this.plan(node.input);
+        return this.add({ kind: 'limit', id, name: `Limit(offset=${node.offset}, fetch=${node.fetch})`, outputSchema, offset: node.offset, fetch: node.fetch }, 1, [{ from: input, partitioning: { kind: 'global' } }]);
+      }
+      case 'distinct': {
+        const input = this.plan(node.input);
+        const keys = node.schema.columns.map((_, i) => i);
+        return this.add({ kind: 'distinct', id, name: `Distinct(${node.schema.names.join(', ')})`, outputSchema }, this.parallelism, [{ from: input, partitioning: { kind: 'hash', keys, maxParallelism: this.maxParallelism } }]);
+      }
+      case 'sink': {
+        const input = this.plan(node.input);
+        return this.add({ kind: 'sink', id, name: `Sink(${node.table}, connector=${node.connector})`, outputSchema, connector: node.connector, options: node.options }, input.parallelism, [this.forward(input)]);
+      }
+      case 'project': case 'filter':
+        throw new Error(`internal: ${node.kind} must be fused into a calc before physical planning`);
+    }
+  }
+
+  private forward(from: PlannedNode): PlannedNode['inputs'][number] {
+    return { from, partitioning: { kind: 'forward' } };
+  }
+}

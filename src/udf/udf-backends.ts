@@ -1,0 +1,48 @@
+import { ErrorCodes } from '../errors/weir-error.ts';
+import { PlanError } from '../errors/errors.ts';
+import type { UdfProgram } from './function-definition.ts';
+import type { UdfBackendFactory } from './udf-backend.ts';
+
+type Language = UdfProgram['language'];
+
+/**
+ * The registry lives on globalThis under a registered symbol: this module may be loaded more than once (tsx and a
+ * worker-thread loader, or src/udf/ts importing it while the runtime does too) and every copy must see the same
+ * factories.
+ */
+const KEY = Symbol.for('weir.udf.backends');
+const registry: Map<Language, UdfBackendFactory> =
+  ((globalThis as Record<symbol, unknown>)[KEY] as Map<Language, UdfBackendFactory> | undefined)
+  ?? ((globalThis as Record<symbol, unknown>)[KEY] = new Map<Language, UdfBackendFactory>());
+
+/** Registers (or replaces) the backend of a language. Safe to call from several modules and repeatedly. */
+export function registerUdfBackend(factory: UdfBackendFactory): void {
+  registry.set(factory.language, factory);
+}
+
+/** The backend factory of a language; PLAN_INVALID naming the registered languages when there is none. */
+export function udfBackend(language: Language): UdfBackendFactory {
+  const factory = registry.get(language);
+  if (!factory) {
+    throw new PlanError(`No UDF backend is registered for language '${language}' (registered: ${[...registry.keys()].join(', ') || 'none'})`, {
+      hint: language === 'typescript' ? "Import 'src/udf/ts' (the TypeScript UDF host) before running the job." : undefined,
+    }, ErrorCodes.NOT_SUPPORTED);
+  }
+  return factory;
+}
+
+/** True when a backend is registered for the language. */
+export function hasUdfBackend(language: Language): boolean {
+  return registry.has(language);
+}
+
+/**
+ * Python is registered lazily: the zeromq native addon and the worker code load on the first `open`, so jobs
+ * without Python UDFs never pay for them.
+ */
+if (!registry.has('python')) {
+  registerUdfBackend({
+    language: 'python',
+    open: async (program, ctx) => (await import('./python/python-backend.ts')).pythonBackendFactory.open(program, ctx),
+  });
+}
