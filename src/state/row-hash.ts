@@ -51,8 +51,9 @@ function hashColumn(data: arrow.Data, out: Uint32Array): void {
     for (let i = 0; i < n; i++) {
       if (!isValid(data, i)) { out[i] = mix(out[i], NULL_HASH); continue; }
       let h = out[i];
-      const start = offsets[data.offset + i];
-      const end = offsets[data.offset + i + 1];
+      // Arrow JS slices offset and value buffers with the Data; only bitmaps are addressed with data.offset.
+      const start = offsets[i];
+      const end = offsets[i + 1];
       h = mix(h, end - start);
       for (let p = start; p < end; p++) h = mix(h, bytes[p]);
       out[i] = h;
@@ -71,25 +72,23 @@ function hashColumn(data: arrow.Data, out: Uint32Array): void {
   if (values && values.BYTES_PER_ELEMENT) {
     const stride = data.stride;
     const width = stride * values.BYTES_PER_ELEMENT;
-    if (width % 4 === 0 || width < 4) {
-      hashFixedWidth(data, values, width, out);
-      return;
-    }
+    hashFixedWidth(data, values, width, out);
+    return;
   }
   hashByValue(data, out);
 }
 
 function hashFixedWidth(data: arrow.Data, values: { buffer: ArrayBufferLike; byteOffset: number }, width: number, out: Uint32Array): void {
   const n = out.length;
-  const base = values.byteOffset + data.offset * width;
-  if (width >= 4) {
+  // Fixed-width value buffers are already sliced to the Data's rows.
+  const base = values.byteOffset;
+  if (width >= 4 && base % 4 === 0) {
     const words = width / 4;
-    const view = new Int32Array(values.buffer, values.byteOffset, (base - values.byteOffset) / 4 + n * words);
-    const first = (base - values.byteOffset) / 4;
+    const view = new Int32Array(values.buffer, base, n * words);
     for (let i = 0; i < n; i++) {
       if (!isValid(data, i)) { out[i] = mix(out[i], NULL_HASH); continue; }
       let h = out[i];
-      for (let w = 0; w < words; w++) h = mix(h, view[first + i * words + w]);
+      for (let w = 0; w < words; w++) h = mix(h, view[i * words + w]);
       out[i] = h;
     }
     return;

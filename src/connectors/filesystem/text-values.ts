@@ -60,7 +60,7 @@ export function parseText(type: DataType, text: string, arrayDelimiter = ';'): u
     case 'NULL': throw expect(type, text);
     case 'ARRAY':
       if (isScalar(type.element) && !text.trimStart().startsWith('[')) {
-        return text === '' ? [] : text.split(arrayDelimiter).map((t) => parseText(type.element, t, arrayDelimiter));
+        return text === '' ? [] : text.split(arrayDelimiter).map((t) => (t === '' ? null : parseText(type.element, t, arrayDelimiter)));
       }
       return fromJsonText(type, text);
     default:

@@ -24,7 +24,8 @@ export function concatData(parts: readonly arrow.Data[]): arrow.Data {
     const values = new Ctor(length * stride);
     let at = 0;
     for (const d of parts) {
-      values.set((d.values as typeof first).subarray(d.offset * stride, (d.offset + d.length) * stride) as never, at);
+      // Arrow JS pre-slices `values` (and `valueOffsets`) of a sliced Data; only bitmaps are addressed via `offset`.
+      values.set((d.values as typeof first).subarray(0, d.length * stride) as never, at);
       at += d.length * stride;
     }
     return arrow.makeData({ type, length, nullCount, nullBitmap, data: values } as never);
@@ -37,16 +38,16 @@ export function concatData(parts: readonly arrow.Data[]): arrow.Data {
 function concatVarWidth(parts: readonly arrow.Data[], type: arrow.DataType, length: number, nullCount: number, nullBitmap: Uint8Array | undefined): arrow.Data {
   const offsets = new Int32Array(length + 1);
   let bytes = 0;
-  for (const d of parts) bytes += d.valueOffsets[d.offset + d.length] - d.valueOffsets[d.offset];
+  for (const d of parts) bytes += d.valueOffsets[d.length] - d.valueOffsets[0];
   const data = new Uint8Array(bytes);
   let row = 0;
   let at = 0;
   for (const d of parts) {
     const src = d.valueOffsets as Int32Array;
-    const base = src[d.offset];
-    const end = src[d.offset + d.length];
+    const base = src[0];
+    const end = src[d.length];
     data.set((d.values as Uint8Array).subarray(base, end), at);
-    for (let i = 1; i <= d.length; i++) offsets[row + i] = at + (src[d.offset + i] - base);
+    for (let i = 1; i <= d.length; i++) offsets[row + i] = at + (src[i] - base);
     row += d.length;
     at += end - base;
   }

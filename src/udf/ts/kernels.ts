@@ -32,7 +32,7 @@ export function isNullableValues(value: unknown): value is NullableValues {
  * BigInt64Array for BIGINT/TIMESTAMP, ...), `length × stride` long. Values at NULL rows are unspecified.
  */
 export function values<T extends TypedArray | BigIntArray = TypedArray>(vector: arrow.Vector): T {
-  if (arrow.DataType.isBool(vector.type) || vector.type.children.length > 0 || hasOffsets(vector.type)) {
+  if (arrow.DataType.isBool(vector.type) || (vector.type.children?.length ?? 0) > 0 || hasOffsets(vector.type)) {
     throw new TypeError(`values() needs a fixed-width vector, got ${vector.type}`);
   }
   if (vector.data.length === 1) {

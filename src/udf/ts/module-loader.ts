@@ -29,7 +29,7 @@ async function importUncached(modulePath: string, udf: string): Promise<Record<s
     });
   }
   try {
-    return (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
+    return await importTypeScriptAware(pathToFileURL(modulePath).href);
   } catch (e) {
     // A type string the module declares is wrong: keep TYPE_UNKNOWN, it says exactly what to fix.
     if (e instanceof WeirError) throw e;
@@ -41,6 +41,22 @@ async function importUncached(modulePath: string, udf: string): Promise<Record<s
       { udf, traceback: err?.stack },
       { cause: e, hint: missingDependency ? 'A module it imports cannot be found; check its imports and installed packages.' : undefined },
     );
+  }
+}
+
+/**
+ * Native `import()` first, so a host running under tsx shares module instances with the rest of the app. Worker
+ * threads on Node 20 do not get tsx's ESM hooks from `--import tsx` (only its require hook), so a `.ts` module fails
+ * there with ERR_UNKNOWN_FILE_EXTENSION; it is then loaded through tsx's scoped loader (`tsImport`), once per
+ * module and thread (the caller caches).
+ */
+async function importTypeScriptAware(url: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException)?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw e;
+    const { tsImport } = await import('tsx/esm/api');
+    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
   }
 }
 

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 
 /**
@@ -88,4 +89,9 @@ export function workerExecArgv(): string[] | undefined {
 /** Pools alive in this thread (for tests and diagnostics). */
 export function livePools(): number {
   return pools.size;
+}
+
+/** The worker threads of every live pool in this thread (for tests and diagnostics). */
+export function livePoolThreads(): Worker[] {
+  return [...pools.values()].flatMap((e) => e.pool.threads);
 }

@@ -15,7 +15,7 @@ export function dataToJson(data: arrow.Data, type: DataType): unknown[] {
     switch (type.kind) {
       case 'BIGINT': out.push(String(vector.get(i))); break;
       case 'DECIMAL': out.push(formatDecimal(decimalAt(data, i), type.scale)); break;
-      case 'TIMESTAMP': out.push(formatTimestamp(Number((data.values as BigInt64Array)[data.offset + i]), type.precision)); break;
+      case 'TIMESTAMP': out.push(formatTimestamp(Number((data.values as BigInt64Array)[i]), type.precision)); break;
       default: out.push(vector.get(i));
     }
   }
@@ -55,7 +55,7 @@ export function jsonToData(type: DataType, values: readonly unknown[]): arrow.Da
 function decimalAt(data: arrow.Data, i: number): bigint {
   const words = data.values as Uint32Array;
   let v = 0n;
-  for (let w = 3; w >= 0; w--) v = (v << 32n) | BigInt(words[(data.offset + i) * 4 + w]);
+  for (let w = 3; w >= 0; w--) v = (v << 32n) | BigInt(words[i * 4 + w]);
   return BigInt.asIntN(128, v);
 }
 

@@ -1,0 +1,58 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { ConnectorOptions } from '../connector.ts';
+import { checkUnknownOptions, OptionReader } from '../options.ts';
+import type { TimestampStandard } from './text-write.ts';
+
+export const IDENTIFIER = 'filesystem';
+export const FORMATS = ['csv', 'json', 'arrow'] as const;
+export type FormatName = (typeof FORMATS)[number];
+
+/** Parsed options of a filesystem table (Flink's keys; `csv.header` is a Weir extension). */
+export interface FsOptions {
+  readonly path: string;
+  readonly format: FormatName;
+  readonly csv: {
+    readonly delimiter: string;
+    readonly quote: string;
+    readonly allowComments: boolean;
+    readonly ignoreParseErrors: boolean;
+    readonly nullLiteral?: string;
+    readonly arrayDelimiter: string;
+    readonly header: boolean;
+  };
+  readonly json: { readonly ignoreParseErrors: boolean; readonly timestampStandard: TimestampStandard };
+  readonly rollingFileSize?: number;
+}
+
+const CSV_KEYS = ['csv.field-delimiter', 'csv.quote-character', 'csv.allow-comments', 'csv.ignore-parse-errors',
+  'csv.null-literal', 'csv.array-element-delimiter', 'csv.header'];
+const JSON_KEYS = ['json.ignore-parse-errors', 'json.timestamp-format.standard'];
+
+/** Validates (unknown keys included) and reads the options; relative paths resolve against `baseDir`. */
+export function fsOptions(options: ConnectorOptions, sink: boolean, baseDir = process.cwd()): FsOptions {
+  const r = new OptionReader(IDENTIFIER, options);
+  const format = r.enumOf('format', FORMATS);
+  if (format === undefined) r.requiredString('format', `Set 'format' to one of: ${FORMATS.join(', ')}.`);
+  const keys = ['path', 'format', ...(format === 'csv' ? CSV_KEYS : format === 'json' ? JSON_KEYS : []),
+    ...(sink ? ['sink.rolling-policy.file-size'] : [])];
+  checkUnknownOptions(IDENTIFIER, options, keys);
+  const path = r.requiredString('path', "Set 'path' to a file or directory.");
+  return {
+    path: isAbsolute(path) ? path : resolve(baseDir, path),
+    format: format!,
+    csv: {
+      delimiter: r.char('csv.field-delimiter', ','),
+      quote: r.char('csv.quote-character', '"'),
+      allowComments: r.bool('csv.allow-comments', false),
+      ignoreParseErrors: r.bool('csv.ignore-parse-errors', false),
+      nullLiteral: r.string('csv.null-literal'),
+      arrayDelimiter: r.string('csv.array-element-delimiter', ';'),
+      header: r.bool('csv.header', false),
+    },
+    json: {
+      ignoreParseErrors: r.bool('json.ignore-parse-errors', false),
+      timestampStandard: r.enumOf('json.timestamp-format.standard', ['SQL', 'ISO-8601'] as const, 'SQL'),
+    },
+    rollingFileSize: sink ? r.memorySize('sink.rolling-policy.file-size') : undefined,
+  };
+}
