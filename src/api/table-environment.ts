@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { Configuration } from '../config/configuration.ts';
 import { CoreOptions } from '../config/options.ts';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
-import { defaultConnectors } from '../connectors/builtin.ts';
+import { defaultRegistry } from '../connectors/builtin.ts';
 import { ErrorCodes } from '../errors/weir-error.ts';
 import { PlanError } from '../errors/errors.ts';
 import { JobClient } from '../exec/job/job-client.ts';
@@ -46,7 +46,7 @@ export class TableEnvironment {
   readonly catalog = new Catalog();
   readonly config: Configuration;
   readonly baseDir: string;
-  readonly connectors: ConnectorRegistry = defaultConnectors;
+  readonly connectors: ConnectorRegistry = defaultRegistry;
   private readonly name: string;
   private jobCounter = 0;
 

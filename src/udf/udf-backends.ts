@@ -37,12 +37,20 @@ export function hasUdfBackend(language: Language): boolean {
 }
 
 /**
- * Python is registered lazily: the zeromq native addon and the worker code load on the first `open`, so jobs
- * without Python UDFs never pay for them.
+ * Both built-in backends are registered lazily: the zeromq native addon, the Python worker code and the TS worker
+ * pool load on the first `open`, so a job pays only for the languages it uses. Dynamic imports also keep this
+ * module free of import cycles with src/udf/ts/register.ts, which registers its factory eagerly (replacing the lazy
+ * one with the same code).
  */
 if (!registry.has('python')) {
   registerUdfBackend({
     language: 'python',
     open: async (program, ctx) => (await import('./python/python-backend.ts')).pythonBackendFactory.open(program, ctx),
+  });
+}
+if (!registry.has('typescript')) {
+  registerUdfBackend({
+    language: 'typescript',
+    open: async (program, ctx) => (await import('./ts/ts-backend.ts')).tsUdfBackendFactory.open(program, ctx),
   });
 }

@@ -22,7 +22,7 @@ export interface JobResult {
 
 type TaskSnapshot = { taskId: string; metrics: MetricsSnapshot };
 
-const SLOT_THREAD = new URL('../task/slot-thread.ts', import.meta.url);
+const SLOT_THREAD = new URL('../task/slot-thread-entry.mjs', import.meta.url);
 
 /**
  * A running job, as Flink's JobClient: `done()` settles when every task has finished (rejecting with the first
@@ -37,6 +37,7 @@ export class JobClient {
   private readonly donePromise: Promise<JobResult>;
   private pendingTasks: number;
   private failure: WeirError | null = null;
+  private terminating = false;
   private requestCounter = 0;
   private readonly metricRequests = new Map<number, (snapshots: TaskSnapshot[]) => void>();
   private readonly exited = new Set<Worker>();
@@ -58,7 +59,8 @@ export class JobClient {
       worker.on('error', (e) => this.fail(new WeirError(ErrorCodes.TASK_FAILED, `Slot thread crashed: ${e.message}`, { cause: e }), settle));
       worker.on('exit', (code) => {
         this.exited.add(worker);
-        if (code !== 0 && this.status === 'RUNNING') this.fail(new WeirError(ErrorCodes.TASK_FAILED, `Slot thread exited with code ${code}`), settle);
+        // terminate() ends threads with code 1; only an exit we did not ask for is a crash.
+        if (code !== 0 && !this.terminating && this.status === 'RUNNING') this.fail(new WeirError(ErrorCodes.TASK_FAILED, `Slot thread exited with code ${code}`), settle);
       });
       this.workers.push(worker);
     }
@@ -145,6 +147,7 @@ export class JobClient {
   }
 
   private async terminate(): Promise<void> {
+    this.terminating = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

@@ -1,13 +1,14 @@
-import { fileURLToPath } from 'node:url';
-
 /**
- * Worker threads must load Weir's TypeScript sources. Under `node --import tsx` they inherit the loader through
- * process.execArgv; otherwise (e.g. an embedding host) we add tsx's loader by absolute path, so the working
- * directory does not matter.
+ * Options for worker threads: the parent's, minus loader flags (each thread entry registers tsx itself, see
+ * slot-thread-entry.mjs) so a thread never registers the loader twice.
  */
 export function threadExecArgv(): string[] {
+  const out: string[] = [];
   const argv = process.execArgv;
-  if (argv.some((a) => a.includes('tsx'))) return [...argv];
-  const loader = fileURLToPath(import.meta.resolve('tsx'));
-  return [...argv, '--import', loader];
+  for (let i = 0; i < argv.length; i++) {
+    if ((argv[i] === '--import' || argv[i] === '--loader' || argv[i] === '--require') && argv[i + 1]?.includes('tsx')) { i++; continue; }
+    if (argv[i].includes('tsx')) continue;
+    out.push(argv[i]);
+  }
+  return out;
 }

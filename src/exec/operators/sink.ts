@@ -1,6 +1,6 @@
 import type { ChangeBatch } from '../../batch/change-batch.ts';
 import type { SinkWriter } from '../../connectors/connector.ts';
-import { defaultConnectors } from '../../connectors/builtin.ts';
+import { defaultRegistry } from '../../connectors/builtin.ts';
 import type { SinkNode } from '../../plan/physical/physical-node.ts';
 import { Schema } from '../../types/schema.ts';
 import type { OperatorContext, StreamOperator } from '../operator.ts';
@@ -12,7 +12,7 @@ export class SinkOperator implements StreamOperator {
   constructor(private readonly node: SinkNode) {}
 
   async open(ctx: OperatorContext): Promise<void> {
-    const factory = defaultConnectors.sink(this.node.connector);
+    const factory = defaultRegistry.sink(this.node.connector);
     this.writer = factory.createWriter(this.node.options, Schema.fromJSON([...this.node.outputSchema]), {
       subtaskIndex: ctx.subtaskIndex,
       parallelism: ctx.parallelism,

@@ -16,6 +16,15 @@ const running = tasks.map((spec) => new Task(spec, job));
 
 const report = (m: SlotReport) => port.postMessage(m);
 
+// An error escaping a task (an event handler, a stray promise) must fail the job with its message, not end the
+// thread with a bare exit code.
+const failAll = (error: unknown) => {
+  for (const t of running) t.cancel();
+  report({ type: 'task-failed', taskId: running[0]?.id ?? 'slot', error: serializeError(error), metrics: {} });
+};
+process.on('uncaughtException', failAll);
+process.on('unhandledRejection', failAll);
+
 port.on('message', (command: SlotCommand) => {
   if (command.type === 'cancel') for (const t of running) t.cancel();
   if (command.type === 'metrics') {

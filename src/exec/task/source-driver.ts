@@ -3,7 +3,7 @@ import { batchFromRows } from '../../batch/values/index.ts';
 import type { Configuration } from '../../config/configuration.ts';
 import { CoreOptions } from '../../config/options.ts';
 import type { SourceReader } from '../../connectors/connector.ts';
-import { defaultConnectors } from '../../connectors/builtin.ts';
+import { defaultRegistry } from '../../connectors/builtin.ts';
 import type { MetricGroup } from '../../metrics/metric-group.ts';
 import type { SourceNode, ValuesNode } from '../../plan/physical/physical-node.ts';
 import { Schema } from '../../types/schema.ts';
@@ -39,7 +39,7 @@ export async function driveSource(node: SourceNode | ValuesNode, out: Output, ct
 }
 
 function connectorReader(node: SourceNode, ctx: SourceRunContext): SourceReader {
-  const factory = defaultConnectors.source(node.connector);
+  const factory = defaultRegistry.source(node.connector);
   return factory.createReader(node.options, Schema.fromJSON([...node.outputSchema]), ctx);
 }
 

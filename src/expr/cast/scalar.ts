@@ -27,8 +27,9 @@ export function castScalar(value: Scalar, from: DataType, to: DataType, timeZone
   switch (from.kind) {
     case 'STRING': return fromString(value as string, to, timeZone);
     case 'BYTES': return to.kind === 'BYTES' ? value : CAST_FAIL;
-    case 'BOOLEAN': return fromNumber(value ? 1 : 0, to);
-    case 'TINYINT': case 'SMALLINT': case 'INT': case 'FLOAT': case 'DOUBLE': return fromNumber(value as number, to);
+    case 'BOOLEAN': return fromNumber(value ? 1 : 0, to, false);
+    case 'TINYINT': case 'SMALLINT': case 'INT': return fromNumber(value as number, to, false);
+    case 'FLOAT': case 'DOUBLE': return fromNumber(value as number, to, true);
     case 'BIGINT': return fromBigint(value as bigint, to);
     case 'DECIMAL': return fromDecimal(value as bigint, from.scale, to);
     case 'DATE': case 'TIME': case 'TIMESTAMP': case 'TIMESTAMP_LTZ': return fromTemporal(value, from, to, timeZone);
@@ -73,7 +74,7 @@ function wrapInt(v: bigint, to: DataType): Scalar {
   }
 }
 
-function fromNumber(x: number, to: DataType): Scalar | typeof CAST_FAIL {
+function fromNumber(x: number, to: DataType, approx: boolean): Scalar | typeof CAST_FAIL {
   switch (to.kind) {
     case 'BOOLEAN': return x !== 0;
     case 'FLOAT': return Math.fround(x);
@@ -83,7 +84,7 @@ function fromNumber(x: number, to: DataType): Scalar | typeof CAST_FAIL {
       return v !== undefined && fits(v, to.precision) ? v : CAST_FAIL;
     }
     case 'TINYINT': case 'SMALLINT': case 'INT': case 'BIGINT': {
-      if (Number.isInteger(x)) return wrapInt(BigInt(x), to);
+      if (!approx) return wrapInt(BigInt(x), to);
       if (Number.isNaN(x)) return wrapInt(0n, to);
       // Java: (int)/(long) of a double truncates and saturates; narrower types then wrap from int.
       const wide = to.kind === 'BIGINT' ? INT_RANGE.BIGINT : INT_RANGE.INT;

@@ -9,6 +9,7 @@ import { formatExpression } from '../format.ts';
 import '../functions/index.ts';
 import { lookupBuiltin, type KernelContext } from '../functions/registry.ts';
 import { toInternal } from '../types/js-values.ts';
+import { evaluateMasked, mayFail } from './lazy.ts';
 import { constVec } from './values.ts';
 import { broadcast, fromData, toData, type Vec } from './vec.ts';
 
@@ -126,8 +127,9 @@ function compileNode(expr: BoundExpression, schema: Schema, timeZone: string, na
       const def = lookupBuiltin(expr.name);
       if (!def) throw new PlanError(`Unknown built-in function ${expr.name}`, {}, ErrorCodes.FUNCTION_NOT_FOUND);
       const args = expr.args.map((a) => compileNode(a, schema, timeZone, names));
+      const lazy = (expr.name === 'IF' || expr.name === 'CASE') && expr.args.some(mayFail);
       const node: Node = (env) => {
-        let vecs = args.map((a) => a(env));
+        let vecs = lazy ? evaluateBranches(expr, args, env) : args.map((a) => a(env));
         const allConst = vecs.every((v) => v.isConst);
         const n = allConst ? 1 : env.rows;
         if (!allConst && !def.handlesConst) vecs = vecs.map((v) => broadcast(v, n));
@@ -141,6 +143,33 @@ function compileNode(expr: BoundExpression, schema: Schema, timeZone: string, na
       return def.deterministic === false ? node : fold(expr, node);
     }
   }
+}
+
+/**
+ * IF/CASE operands in order, each failing-capable one only on the rows that reach it: a condition sees the rows no
+ * earlier condition took, a value the rows its condition took, ELSE the rest.
+ */
+function evaluateBranches(expr: Extract<BoundExpression, { kind: 'call' }>, args: Node[], env: Env): Vec[] {
+  const n = env.rows;
+  const isIf = expr.name === 'IF';
+  const pairs = isIf ? 1 : Math.floor(args.length / 2);
+  const reaching = new Uint8Array(n).fill(1);
+  const out: Vec[] = new Array(args.length);
+  const run = (k: number, mask: Uint8Array): Vec => (mayFail(expr.args[k]) ? evaluateMasked(args[k], env, mask) : args[k](env));
+  for (let p = 0; p < pairs; p++) {
+    const cond = run(2 * p, reaching);
+    out[2 * p] = cond;
+    const taken = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const j = cond.isConst ? 0 : i;
+      const t = reaching[i] === 1 && (cond.valid === null || cond.valid[j] === 1) && cond.bool![j] === 1;
+      if (t) { taken[i] = 1; reaching[i] = 0; }
+    }
+    out[2 * p + 1] = run(2 * p + 1, taken);
+  }
+  const elseIdx = isIf ? 2 : args.length % 2 === 1 ? args.length - 1 : -1;
+  if (elseIdx >= 0) out[elseIdx] = run(elseIdx, reaching);
+  return out;
 }
 
 /** Evaluates input-free subtrees once; keeps the node when evaluation fails so errors surface with row context. */

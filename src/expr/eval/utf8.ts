@@ -72,6 +72,15 @@ export class BinaryBuilder {
     this.offsets[++this.count] = this.pos;
   }
 
+  /** One element made of several byte ranges laid end to end (CONCAT without decoding). */
+  appendConcat(parts: readonly (readonly [Uint8Array, number, number])[]): void {
+    let len = 0;
+    for (const [, s, e] of parts) len += e - s;
+    this.reserve(len);
+    for (const [b, s, e] of parts) { this.buf.set(b.subarray(s, e), this.pos); this.pos += e - s; }
+    this.offsets[++this.count] = this.pos;
+  }
+
   /** An empty element (used for NULL slots). */
   appendEmpty(): void {
     this.offsets[++this.count] = this.pos;

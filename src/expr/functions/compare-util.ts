@@ -1,4 +1,4 @@
-import { isNumericType, withNullable, type DataType } from '../../types/data-type.ts';
+import { isNumericType, isTemporalType, withNullable, type DataType } from '../../types/data-type.ts';
 import { valueToString } from '../cast/to-string.ts';
 import { valueAt } from '../eval/values.ts';
 import { compareBytes } from '../eval/utf8.ts';
@@ -20,7 +20,7 @@ export function comparisonType(types: readonly DataType[]): DataType | undefined
   if (real.length === 0) return commonType(types);
   if (real.every(isNumericType)) return withNullable(real.reduce((acc, t) => numericCommon(acc, t)), types.some((t) => t.nullable));
   const temporal = real.find((t) => t.kind === 'DATE' || t.kind === 'TIME' || t.kind === 'TIMESTAMP' || t.kind === 'TIMESTAMP_LTZ');
-  if (temporal && real.every((t) => t.kind === 'STRING' || t.kind === temporal.kind || (temporal.kind !== 'TIME' && t.kind !== 'TIME' && t.kind !== 'STRING' && commonType([t, temporal])))) {
+  if (temporal && real.every((t) => t.kind === 'STRING' || isTemporalType(t))) {
     return commonType(types.map((t) => (t.kind === 'STRING' ? withNullable(temporal, t.nullable) : t)));
   }
   return commonType(types);

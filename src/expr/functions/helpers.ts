@@ -65,3 +65,52 @@ export function literalString(arg: ArgInfo | undefined, upper = false): string |
   if (typeof v !== 'string') return undefined;
   return upper ? v.toUpperCase() : v;
 }
+
+/**
+ * Parameter families for simple signatures: STRING, BYTES, BOOLEAN; INT (any exact integer, passed as INT);
+ * BIGINT (any exact integer, as BIGINT); DOUBLE (any numeric, as DOUBLE); TEMPORAL (DATE/TIMESTAMP/LTZ, kept);
+ * ANY (kept). A trailing '?' makes a parameter optional, '...' repeats the last one.
+ */
+export type Param = string;
+
+function matchParam(family: string, t: DataType): DataType | undefined {
+  if (t.kind === 'NULL') return undefined; // adapted below
+  switch (family) {
+    case 'STRING': return t.kind === 'STRING' ? t : undefined;
+    case 'BYTES': return t.kind === 'BYTES' ? t : undefined;
+    case 'BOOLEAN': return t.kind === 'BOOLEAN' ? t : undefined;
+    case 'INT': return ['TINYINT', 'SMALLINT', 'INT'].includes(t.kind) ? { kind: 'INT', nullable: t.nullable } : t.kind === 'BIGINT' ? { kind: 'INT', nullable: t.nullable } : undefined;
+    case 'BIGINT': return ['TINYINT', 'SMALLINT', 'INT', 'BIGINT'].includes(t.kind) ? { kind: 'BIGINT', nullable: t.nullable } : undefined;
+    case 'DOUBLE': return ['TINYINT', 'SMALLINT', 'INT', 'BIGINT', 'FLOAT', 'DOUBLE', 'DECIMAL'].includes(t.kind) ? { kind: 'DOUBLE', nullable: t.nullable } : undefined;
+    case 'TEMPORAL': return t.kind === 'DATE' || t.kind === 'TIMESTAMP' || t.kind === 'TIMESTAMP_LTZ' ? t : undefined;
+    case 'TIMESTAMP': return t.kind === 'TIMESTAMP' || t.kind === 'TIMESTAMP_LTZ' ? t : t.kind === 'DATE' ? { kind: 'TIMESTAMP', nullable: t.nullable, precision: 3 } : undefined;
+    case 'ANY': return t;
+    default: return undefined;
+  }
+}
+
+const NULL_ADAPT: Record<string, DataType> = {
+  STRING: { kind: 'STRING', nullable: true }, BYTES: { kind: 'BYTES', nullable: true }, BOOLEAN: { kind: 'BOOLEAN', nullable: true },
+  INT: { kind: 'INT', nullable: true }, BIGINT: { kind: 'BIGINT', nullable: true }, DOUBLE: { kind: 'DOUBLE', nullable: true },
+  TEMPORAL: { kind: 'TIMESTAMP', nullable: true, precision: 3 }, TIMESTAMP: { kind: 'TIMESTAMP', nullable: true, precision: 3 },
+  ANY: { kind: 'STRING', nullable: true },
+};
+
+/** Type inference for a fixed list of parameter families and a result type (or a function of the arguments). */
+export function simple(params: readonly Param[], result: DataType | ((args: readonly ArgInfo[]) => DataType)) {
+  return (args: readonly ArgInfo[]): Inferred | undefined => {
+    const required = params.filter((p) => !p.endsWith('?') && !p.endsWith('...')).length;
+    const variadic = params.length > 0 && params[params.length - 1].endsWith('...');
+    if (args.length < required || (!variadic && args.length > params.length)) return undefined;
+    const targets: DataType[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const family = params[Math.min(i, params.length - 1)].replace(/\?$|\.\.\.$/, '');
+      const t = args[i].type;
+      const m = t.kind === 'NULL' ? NULL_ADAPT[family] : matchParam(family, t);
+      if (!m) return undefined;
+      targets.push(m);
+    }
+    const r = typeof result === 'function' ? result(args) : result;
+    return coerce(args, targets, r);
+  };
+}

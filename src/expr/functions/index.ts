@@ -4,6 +4,12 @@
 import './arithmetic.ts';
 import './comparison.ts';
 import './logical.ts';
+import './conditional.ts';
+import './strings.ts';
+import './patterns.ts';
+import './math.ts';
+import './datetime.ts';
+import './collections.ts';
 import { registeredNames } from './registry.ts';
 
 export { registerFunction, lookupBuiltin, type BuiltinFunction, type ArgInfo, type Inferred, type KernelContext, type Kernel } from './registry.ts';

@@ -19,7 +19,9 @@ export function chainOperators(nodes: readonly PlannedNode[], bounded: boolean, 
   const vertices: { id: string; chain: PhysicalNode[]; parallelism: number; head: PlannedNode }[] = [];
   for (const n of nodes) {
     const only = n.inputs.length === 1 ? n.inputs[0] : null;
-    const canChain = chaining && only !== null && only.partitioning.kind === 'forward'
+    // Between two single-subtask operators every partitioning is a forward one.
+    const forwardLike = only !== null && (only.partitioning.kind === 'forward' || (only.from.parallelism === 1 && n.parallelism === 1));
+    const canChain = chaining && only !== null && forwardLike
       && only.from.parallelism === n.parallelism && consumers.get(only.from) === 1;
     if (canChain) {
       const v = vertexOf.get(only.from)!;

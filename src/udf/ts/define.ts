@@ -36,10 +36,10 @@ export interface UdfContext {
  */
 export type UdfResult = arrow.Vector | arrow.Data | TypedArray | BigIntArray | NullableValues | readonly unknown[];
 
-/** A kernel: argument vectors first, then the {@link UdfContext}. */
+/** A kernel: argument vectors first, then the {@link UdfContext}. It may be async (awaited time counts as user time). */
 // `any` on purpose: authors annotate parameters as they like (`(a: Vector<Float64>, b, ctx: UdfContext)`).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ScalarKernel = (...args: any[]) => UdfResult;
+export type ScalarKernel = (...args: any[]) => UdfResult | Promise<UdfResult>;
 
 export interface ScalarFunctionOptions {
   /** Result type: a Weir DataType or Flink syntax such as `'DOUBLE'`, `'DECIMAL(10, 2)'`, `'ARRAY<STRING>'`. */
@@ -115,6 +115,9 @@ export function isTsScalarFunction(value: unknown): value is TsScalarFunction {
 export function scalarFunctionSpec(fn: TsScalarFunction): ScalarFunctionSpec {
   return fn[TS_UDF_MARK];
 }
+
+// Registration reads declarations through the same module the authors import (src/api uses it from here).
+export { inspectTsFunction } from './inspect.ts';
 
 function toDataType(type: DataType | string): DataType {
   return typeof type === 'string' ? parseDataType(type) : type;

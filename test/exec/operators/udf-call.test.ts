@@ -26,7 +26,7 @@ const input = new Schema([
 ]);
 
 function node(program: UdfProgram, result: string): UdfCallNode {
-  return { kind: 'udf-call', id: 'udf-1', name: 'PythonUdf(test)', program, outputSchema: [...input.columns, { name: result, type: program.steps[program.outputs[0]].fn.resultType }] };
+  return { kind: 'udf-call', id: 'udf-1', name: 'PythonUdf(test)', program, inputSchema: input.columns, outputSchema: [...input.columns, { name: result, type: program.steps[program.outputs[0]].fn.resultType }] };
 }
 
 const mulAdd: UdfProgram = {
@@ -157,5 +157,19 @@ test('a failing UDF fails the operator with the operator-wide row, subtask and a
     assert.equal(metrics.snapshot()['udf.fails_on_x.errors'], 1);
   } finally {
     await op.close();
+  }
+});
+
+test('concatData joins sliced fixed-width, string and boolean columns with their nulls', async () => {
+  const { concatData } = await import('../../../src/exec/operators/udf-call-concat.ts');
+  const cases: [arrow.DataType, unknown[]][] = [
+    [new arrow.Float64(), [1.5, null, 3, 4, null, 6, 7, 8, 9, 10]],
+    [new arrow.Utf8(), ['a', null, 'ççç', '', 'e', null, 'g', 'hh', 'i', 'j']],
+    [new arrow.Bool(), [true, null, false, true, true, null, false, false, true, true]],
+  ];
+  for (const [type, values] of cases) {
+    const whole = arrow.vectorFromArray(values, type).data[0];
+    const joined = concatData([whole.slice(1, 3), whole.slice(4, 5), whole.slice(9, 1)]);
+    assert.deepEqual([...arrow.makeVector(joined)], [...values.slice(1, 4), ...values.slice(4, 9), values[9]], String(type));
   }
 });

@@ -1,0 +1,18 @@
+import { blackholeSink } from './blackhole/index.ts';
+import { datagenSource } from './datagen/index.ts';
+import { filesystemSink, filesystemSource } from './filesystem/index.ts';
+import { printSink } from './print/index.ts';
+import { ConnectorRegistry } from './registry.ts';
+
+/** Registers Weir's built-in connectors; each connector lives in its own folder and is only imported here. */
+export function registerBuiltins(registry: ConnectorRegistry): ConnectorRegistry {
+  return registry
+    .registerSource(datagenSource)
+    .registerSource(filesystemSource)
+    .registerSink(filesystemSink)
+    .registerSink(printSink)
+    .registerSink(blackholeSink);
+}
+
+/** The registry the planner uses unless given another: datagen, filesystem, print, blackhole. */
+export const defaultRegistry: ConnectorRegistry = registerBuiltins(new ConnectorRegistry());

@@ -1,0 +1,155 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import * as arrow from 'apache-arrow';
+import type { ChangeBatch } from '../../batch/change-batch.ts';
+import { ROW_KIND_SHORT } from '../../batch/row-kind.ts';
+import { ConnectorError } from '../../errors/errors.ts';
+import { ErrorCodes } from '../../errors/weir-error.ts';
+import type { Schema } from '../../types/schema.ts';
+import type { ConnectorContext, SinkWriter } from '../connector.ts';
+import { quoteCsv } from './csv.ts';
+import type { FsOptions } from './fs-options.ts';
+import { csvText, jsonText } from './text-write.ts';
+
+/** A finished part file waiting for commit: written under a hidden in-progress name, renamed by {@link FsWriter.commit}. */
+export interface PendingFile {
+  readonly inProgress: string;
+  readonly final: string;
+}
+
+interface OpenPart extends PendingFile {
+  bytes: number;
+  stream?: WriteStream;
+  batches?: arrow.RecordBatch[];
+}
+
+/**
+ * Writes `part-<subtask>-<n>.<ext>` files into the table's directory. Each part is written as a hidden
+ * `.part-<subtask>-<n>.<ext>.inprogress` file (directory readers skip it) and renamed on commit; finish() commits.
+ * Commit is a separate step so checkpointing can make it a two-phase commit. Only +I rows are accepted.
+ */
+export class FsWriter implements SinkWriter {
+  private part?: OpenPart;
+  private counter = 0;
+  private pending: PendingFile[] = [];
+  private ready?: Promise<unknown>;
+
+  constructor(private readonly opts: FsOptions, private readonly schema: Schema, private readonly ctx: ConnectorContext) {}
+
+  private get ext(): string { return this.opts.format; }
+
+  async write(batch: ChangeBatch): Promise<void> {
+    if (batch.kinds) {
+      const i = batch.kinds.findIndex((k) => k !== 0);
+      if (i >= 0) {
+        throw new ConnectorError(`The filesystem sink accepts only inserts (+I), got a ${ROW_KIND_SHORT[batch.kinds[i]]} row`, {
+          location: { file: this.opts.path, subtask: this.ctx.subtaskIndex },
+          hint: 'Write an append-only query to the filesystem sink, or use an upsert-capable sink.',
+        }, ErrorCodes.NOT_SUPPORTED);
+      }
+    }
+    if (batch.numRows === 0) return;
+    const part = this.part ?? (this.part = await this.openPart());
+    if (this.opts.format === 'arrow') {
+      part.batches!.push(batch.data);
+      part.bytes += batch.data.data.byteLength;
+    } else {
+      const text = this.opts.format === 'csv' ? this.csvLines(batch) : this.jsonLines(batch);
+      part.bytes += Buffer.byteLength(text);
+      if (!part.stream!.write(text)) await once(part.stream!, 'drain', { signal: this.ctx.signal });
+    }
+    if (this.opts.rollingFileSize !== undefined && part.bytes >= this.opts.rollingFileSize) await this.closePart();
+  }
+
+  /** Closes the open part; returns every part file finished since the last commit (the pre-commit step). */
+  async prepareCommit(): Promise<PendingFile[]> {
+    await this.closePart();
+    const files = this.pending;
+    this.pending = [];
+    return files;
+  }
+
+  /** Makes finished part files visible by renaming them to their final names. */
+  async commit(files: readonly PendingFile[]): Promise<void> {
+    for (const f of files) await rename(f.inProgress, f.final);
+  }
+
+  async finish(): Promise<void> {
+    await this.commit(await this.prepareCommit());
+  }
+
+  /** Drops uncommitted output (failure or cancel). */
+  async close(): Promise<void> {
+    const part = this.part;
+    this.part = undefined;
+    // End (not destroy) the stream: destroying it under an in-flight write raises an unhandled 'error' event.
+    if (part?.stream && !part.stream.closed) {
+      part.stream.on('error', () => {});
+      part.stream.end();
+      await once(part.stream, 'close').catch(() => {});
+    }
+    const leftovers = [...this.pending, ...(part ? [part] : [])];
+    this.pending = [];
+    await Promise.all(leftovers.map((f) => rm(f.inProgress, { force: true })));
+  }
+
+  private async openPart(): Promise<OpenPart> {
+    this.ready ??= mkdir(this.opts.path, { recursive: true });
+    await this.ready;
+    const name = `part-${this.ctx.subtaskIndex}-${this.counter++}.${this.ext}`;
+    const part: OpenPart = { final: join(this.opts.path, name), inProgress: join(this.opts.path, `.${name}.inprogress`), bytes: 0 };
+    if (this.opts.format === 'arrow') {
+      part.batches = [];
+    } else {
+      part.stream = createWriteStream(part.inProgress);
+      await once(part.stream, 'open');
+      if (this.opts.format === 'csv' && this.opts.csv.header) {
+        part.stream.write(`${this.schema.names.map((n) => quoteCsv(n, this.opts.csv.delimiter, this.opts.csv.quote)).join(this.opts.csv.delimiter)}\n`);
+      }
+    }
+    return part;
+  }
+
+  private async closePart(): Promise<void> {
+    const part = this.part;
+    if (!part) return;
+    this.part = undefined;
+    if (part.batches) {
+      await writeFile(part.inProgress, arrow.tableToIPC(new arrow.Table(this.schema.toArrow(), part.batches), 'file'));
+    } else {
+      part.stream!.end();
+      await once(part.stream!, 'close');
+    }
+    this.pending.push({ inProgress: part.inProgress, final: part.final });
+  }
+
+  private csvLines(batch: ChangeBatch): string {
+    const { delimiter, quote, nullLiteral, arrayDelimiter } = this.opts.csv;
+    const types = this.schema.types;
+    const cols = types.map((_, j) => batch.column(j).data[0]);
+    let out = '';
+    for (let i = 0; i < batch.numRows; i++) {
+      for (let j = 0; j < types.length; j++) {
+        if (j) out += delimiter;
+        const text = csvText(cols[j], types[j], i, arrayDelimiter);
+        out += text === undefined ? (nullLiteral ?? '') : quoteCsv(text, delimiter, quote);
+      }
+      out += '\n';
+    }
+    return out;
+  }
+
+  private jsonLines(batch: ChangeBatch): string {
+    const types = this.schema.types;
+    const names = this.schema.names.map((n) => JSON.stringify(n));
+    const cols = types.map((_, j) => batch.column(j).data[0]);
+    const std = this.opts.json.timestampStandard;
+    let out = '';
+    for (let i = 0; i < batch.numRows; i++) {
+      out += `{${types.map((t, j) => `${names[j]}:${jsonText(cols[j], t, i, std)}`).join(',')}}\n`;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,6 @@
+// Worker-thread entry. Node 20 does not run `--import` hooks before a worker's entry module, so this plain-JS file
+// registers tsx's loader itself and then loads the TypeScript slot thread.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./slot-thread.ts');
