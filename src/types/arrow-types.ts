@@ -25,7 +25,7 @@ export function toArrowType(type: DataType): arrow.DataType {
       return new arrow.Map_(new arrow.Field('entries', new arrow.Struct([
         new arrow.Field('key', toArrowType(type.key), false),
         new arrow.Field('value', toArrowType(type.value), type.value.nullable),
-      ]), false));
+      ] as never), false));
     case 'ROW': return new arrow.Struct(type.fields.map((f) => new arrow.Field(f.name, toArrowType(f.type), f.type.nullable)));
     case 'NULL': return new arrow.Null();
   }

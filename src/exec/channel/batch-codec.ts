@@ -1,5 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { ChangeBatch } from '../../batch/change-batch.ts';
+import { concatData } from '../operators/udf-call-concat.ts';
 
 /** A batch in a form that crosses a MessagePort with its buffers moved rather than copied. */
 export interface EncodedBatch {
@@ -26,8 +27,10 @@ export function decodeBatch(encoded: EncodedBatch): ChangeBatch {
   return new ChangeBatch(data, encoded.kinds);
 }
 
+/** We encode one batch per message, but an IPC stream may legally carry several: join them column by column. */
 function concatBatches(batches: arrow.RecordBatch[], schema: arrow.Schema): arrow.RecordBatch {
-  if (batches.length === 0) return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: 0, nullCount: 0, children: schema.fields.map((f) => arrow.makeData({ type: f.type, length: 0 } as never)) }));
-  const table = new arrow.Table(batches).combineChunks();
-  return table.batches[0];
+  if (batches.length === 0) return ChangeBatch.empty(schema).data;
+  const length = batches.reduce((n, b) => n + b.numRows, 0);
+  const columns = schema.fields.map((_, i) => concatData(batches.map((b) => b.getChildAt(i)!.data[0])));
+  return ChangeBatch.fromColumns(schema, columns, length).data;
 }

@@ -31,6 +31,11 @@ export interface Vec {
   readonly bytes?: Uint8Array;
   /** ARRAY, MAP and ROW keep their Arrow form (with its offset); nested work goes through gather(). */
   readonly nested?: arrow.Data;
+  /**
+   * The buffers are a temporary of this evaluation that nothing else references (an expression tree consumes
+   * each node's result once), so the parent kernel may overwrite them instead of allocating.
+   */
+  readonly owned?: boolean;
 }
 
 /** Which storage field a type uses. */

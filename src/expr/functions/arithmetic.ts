@@ -1,4 +1,4 @@
-import { withNullable, type DataType } from '../../types/data-type.ts';
+import { DataTypes, withNullable, type DataType } from '../../types/data-type.ts';
 import { divHalfUp, fits, pow10, rescale } from '../decimal.ts';
 import { allocNum, storageOf, type Vec } from '../eval/vec.ts';
 import { arithmeticType, asDecimal, isExactNumeric } from '../types/coercion.ts';
@@ -18,7 +18,10 @@ type Op = '+' | '-' | '*' | '/' | '%';
 function inferArithmetic(op: Op) {
   return (args: readonly ArgInfo[]): Inferred | undefined => {
     if (args.length !== 2) return undefined;
-    const [a, b] = args.map((x) => x.type);
+    let [a, b] = args.map((x) => x.type);
+    // An untyped NULL adopts the other operand's type.
+    if (a.kind === 'NULL') a = withNullable(b.kind === 'NULL' ? DataTypes.INT() : b, true);
+    if (b.kind === 'NULL') b = withNullable(a, true);
     const result = arithmeticType(op, a, b);
     if (!result) return undefined;
     if (result.kind === 'DECIMAL') {
@@ -69,10 +72,14 @@ function arithmeticKernel(op: Op) {
     const integral = type.kind !== 'FLOAT' && type.kind !== 'DOUBLE';
     if (integral && (op === '/' || op === '%')) checkZeroDivisor(b, valid, n, ctx);
     const big = storageOf(type) === 'big';
-    const out = big ? new BigInt64Array(n) : allocNum(type, n);
+    // Reuse a temporary operand's buffer (element i is read before it is written), saving an allocation per node.
+    const reuse = a.owned && !a.isConst && a.type.kind === type.kind ? a : b.owned && !b.isConst && b.type.kind === type.kind ? b : undefined;
+    const out = reuse ? (reuse.big ?? reuse.num)! : big ? new BigInt64Array(n) : allocNum(type, n);
     const loop = binaryLoop(type.kind, loopBody(op, type), shapeOf(a.isConst, b.isConst));
     loop((a.big ?? a.num)!, (b.big ?? b.num)!, out, n);
-    return big ? { type, length: n, isConst: false, valid, big: out as BigInt64Array } : { type, length: n, isConst: false, valid, num: out as Int32Array };
+    return big
+      ? { type, length: n, isConst: false, valid, big: out as BigInt64Array, owned: true }
+      : { type, length: n, isConst: false, valid, num: out as Int32Array, owned: true };
   };
 }
 

@@ -98,6 +98,6 @@ describe('splitUdfCalls', () => {
     const cond: BoundExpression = { kind: 'call', name: '>', args: [udf(py('f'), input(0)), input(1)], type: DataTypes.BOOLEAN() };
     const out = splitUdfCalls(calc([input(0)], cond)) as LogicalCalc;
     assert.deepEqual(kinds(out), ['calc', 'udf-call', 'values']);
-    assert.deepEqual((out.condition as { args: BoundExpression[] }).args[0], { kind: 'input', index: 3, type: D });
+    assert.deepEqual((out.condition as unknown as { args: BoundExpression[] }).args[0], { kind: 'input', index: 3, type: D });
   });
 });
