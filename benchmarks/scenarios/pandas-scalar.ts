@@ -33,7 +33,20 @@ async function runWeir(rows: number, udfDir: string): Promise<BenchRecord> {
   const job = env.from('src').select(call('mul_add', col('a'), col('b')).as('r')).executeInsert('sink');
   const result = await job.done();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const endedAtMs = performance.timeOrigin + performance.now();
+  const startedAtMs = endedAtMs - seconds * 1000;
   const udf = result.metrics.udfs.find((u) => u.name === 'mul_add');
+  // Where the end-to-end time goes (extra fields; `seconds` and `rows_per_s` stay end to end, start-up included):
+  // start-up = job submitted → the UDF operator's first request (slot thread + Python workers starting),
+  // steady = first request → last result emitted, teardown = the rest (flush, closing workers, threads).
+  const spanKey = Object.keys(result.metrics.raw).find((k) => k.endsWith('.udf.mul_add.activeSpan'));
+  const span = spanKey ? result.metrics.raw[spanKey] as { firstRequestAtMs: number; lastResultAtMs: number } : undefined;
+  const phases = span && span.firstRequestAtMs > 0 ? {
+    startup_s: (span.firstRequestAtMs - startedAtMs) / 1000,
+    steady_s: (span.lastResultAtMs - span.firstRequestAtMs) / 1000,
+    steady_rows_per_s: rows / ((span.lastResultAtMs - span.firstRequestAtMs) / 1000),
+    teardown_s: (endedAtMs - span.lastResultAtMs) / 1000,
+  } : {};
   return {
     scenario: 'pandas-scalar',
     engine: 'weir',
@@ -45,5 +58,6 @@ async function runWeir(rows: number, udfDir: string): Promise<BenchRecord> {
     udf_user_ms: udf?.userTimeMs,
     udf_serialization_ms: udf?.serializationTimeMs,
     udf_transport_ms: udf?.transportTimeMs,
+    ...phases,
   };
 }

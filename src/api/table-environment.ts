@@ -4,7 +4,7 @@ import { CoreOptions } from '../config/options.ts';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { defaultRegistry } from '../connectors/builtin.ts';
 import { ErrorCodes } from '../errors/weir-error.ts';
-import { PlanError } from '../errors/errors.ts';
+import { ConnectorError, PlanError } from '../errors/errors.ts';
 import { JobClient } from '../exec/job/job-client.ts';
 import type { LogicalNode } from '../plan/logical/logical-node.ts';
 import { optimize } from '../plan/optimizer/optimize.ts';
@@ -178,7 +178,12 @@ export class TableEnvironment {
   private validateSourceOrSink(d: TableDescriptor): void {
     const registry = this.connectors;
     if (registry.hasSource(d.connector)) registry.source(d.connector).validateSource(d.options, d.schema);
-    else registry.sink(d.connector).validateSink(d.options, d.schema); // unknown: CONNECTOR_NOT_FOUND listing identifiers
+    else if (registry.hasSink(d.connector)) registry.sink(d.connector).validateSink(d.options, d.schema);
+    else {
+      throw new ConnectorError(`Could not find any connector for 'connector' = '${d.connector}'. Available connectors: ${registry.identifiers().join(', ')}`, {
+        hint: 'Check the spelling of the connector option.',
+      }, ErrorCodes.CONNECTOR_NOT_FOUND);
+    }
   }
 }
 

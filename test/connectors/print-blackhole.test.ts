@@ -53,7 +53,7 @@ test('blackhole counts rows of every kind', async () => {
   await w.write(batch);
   await w.write(batch);
   await w.finish();
-  assert.equal(ctx.metrics.counter('numRecordsIn').value, 4);
+  assert.equal(ctx.metrics.counter('numRecordsDiscarded').value, 4);
   assert.equal(blackholeSink.acceptsUpdates({}), true);
   assert.throws(() => blackholeSink.validateSink({ connector: 'blackhole', x: '1' }, schema), /Unsupported options/);
 });

@@ -83,6 +83,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     server.install_signal_handlers()
     server.announce()
     server.serve_forever()
+    # The process is about to exit (functions closed, socket gone). Interpreter teardown after importing pandas
+    # spent ~80 ms in cyclic GC passes over module objects, and the job waits for its workers to exit; freezing
+    # the heap skips those passes. atexit handlers and refcount finalizers still run.
+    import gc
+    gc.disable()
+    gc.freeze()
     return 0
 
 

@@ -6,14 +6,14 @@ import { checkUnknownOptions } from '../options.ts';
 
 const IDENTIFIER = 'blackhole';
 
-/** Discards every row (any row kind), counting them in the `numRecordsIn` metric and in {@link rows}. */
+/** Discards every row (any row kind), counting them in the `numRecordsDiscarded` metric (the runtime already counts `numRecordsIn` for every operator) and in {@link rows}. */
 export class BlackholeWriter implements SinkWriter {
   /** Rows received so far by this subtask. */
   rows = 0;
   private readonly counter: Counter;
 
   constructor(ctx: ConnectorContext) {
-    this.counter = ctx.metrics.counter('numRecordsIn');
+    this.counter = ctx.metrics.counter('numRecordsDiscarded');
   }
 
   async write(batch: ChangeBatch): Promise<void> {

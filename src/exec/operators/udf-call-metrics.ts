@@ -17,6 +17,7 @@ import type { UdfEvalResult } from '../../udf/udf-backend.ts';
  * | `udf.<name>.serializationTimeNs` | counter | host Arrow IPC encode/decode + worker Arrow↔Python conversion |
  * | `udf.<name>.transportTimeNs` | counter | round trip − worker-reported time − host codec time: transport and queueing |
  * | `udf.<name>.bundleLatencyMs` | histogram | per request: first row's arrival in the buffer → its results' emission |
+ * | `udf.<name>.activeSpan` | external | `{ firstRequestAtMs, lastResultAtMs }`: wall-clock (epoch ms) of this subtask's first request and last emitted result; merged over subtasks the first subtask's is kept. Separates start-up and shutdown from steady-state time (benchmarks). |
  * | `udf.<name>.user.<group…>.<metric>` | external | the function's own metrics (Python FunctionContext metric group) |
  *
  * Chained UDFs share a request. Rows, batches and bytes of a request count in full for every distinct function in
@@ -26,6 +27,7 @@ import type { UdfEvalResult } from '../../udf/udf-backend.ts';
  */
 export class UdfCallMetrics {
   private readonly groups: Map<string, MetricGroup>;
+  private firstRequestAtMs = 0;
 
   constructor(root: MetricGroup, program: UdfProgram) {
     const udf = root.group('udf');
@@ -54,11 +56,18 @@ export class UdfCallMetrics {
     }
   }
 
+  /** Marks the operator's first request (wall clock), once. */
+  recordFirstRequest(): void {
+    if (this.firstRequestAtMs === 0) this.firstRequestAtMs = wallClockMs();
+  }
+
   /** Records the emission of a request's rows and its bundle latency. */
   recordEmitted(rows: number, latencyMs: number): void {
+    const span = { firstRequestAtMs: this.firstRequestAtMs, lastResultAtMs: wallClockMs() };
     for (const g of this.groups.values()) {
       g.counter('rowsOut').inc(rows);
       g.histogram('bundleLatencyMs').record(latencyMs);
+      g.setExternal('activeSpan', span);
     }
   }
 
@@ -68,4 +77,9 @@ export class UdfCallMetrics {
     if (g) g.counter('errors').inc();
     else for (const x of this.groups.values()) x.counter('errors').inc();
   }
+}
+
+/** Epoch milliseconds with sub-millisecond resolution, comparable across threads (unlike performance.now()). */
+function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
 }

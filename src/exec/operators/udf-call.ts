@@ -147,6 +147,7 @@ class UdfCallOperator implements StreamOperator {
       await this.emitHead();
     }
     const args = this.node.program.argColumns.map((c) => concatData(pieces.map((p) => p.data.data.children[c])));
+    this.metrics.recordFirstRequest();
     const started = process.hrtime.bigint();
     const request: Request = {
       pieces, rows, args, arrivedAt, firstRow: this.rowsSeen, result: null, error: null, done: false,

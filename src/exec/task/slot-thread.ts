@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../../errors/serialize.ts';
 import '../operators/builtin.ts';
 import '../../udf/register-backends.ts';
+import { discardWarmPools } from '../../udf/python/warm-pools.ts';
 import { Task } from './task.ts';
 import type { JobSettings, TaskSpec } from './task-spec.ts';
 import type { SlotReport, SlotCommand } from './slot-protocol.ts';
@@ -32,11 +33,20 @@ port.on('message', (command: SlotCommand) => {
   }
 });
 
+let unfinished = running.length;
+// Warm Python pools no operator took are stopped before the slot's last task reports: once every task has reported,
+// the job client may terminate this thread.
+const settled = async () => { if (--unfinished === 0) await discardWarmPools().catch(() => undefined); };
+
 for (const task of running) {
   task.run().then(
-    () => report({ type: 'task-finished', taskId: task.id, metrics: task.snapshotMetrics() }),
-    (error) => {
+    async () => {
+      await settled();
+      report({ type: 'task-finished', taskId: task.id, metrics: task.snapshotMetrics() });
+    },
+    async (error) => {
       for (const t of running) if (t !== task) t.cancel();
+      await settled();
       report({ type: 'task-failed', taskId: task.id, error: serializeError(error), metrics: task.snapshotMetrics() });
     },
   );

@@ -18,14 +18,23 @@ export interface SourceRunContext {
   readonly metrics: MetricGroup;
 }
 
+const YIELD_EVERY_MS = 5;
+
 /** Pulls batches from a source (or a VALUES list) into the chain until the source ends or the job is cancelled. */
 export async function driveSource(node: SourceNode | ValuesNode, out: Output, ctx: SourceRunContext): Promise<void> {
   const reader = node.kind === 'values' ? valuesReader(node, ctx) : connectorReader(node, ctx);
   const rowsOut = ctx.metrics.counter('numRecordsOut');
   const batchesOut = ctx.metrics.counter('numBatchesOut');
   ctx.metrics.gauge('name').set(node.name);
+  let lastYield = performance.now();
   try {
     while (!ctx.signal.aborted) {
+      // A fast source resolves every await as a microtask and would never let the thread see cancel or metrics
+      // requests; give the event loop a turn every few milliseconds (Flink's mailbox does the same between records).
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        await new Promise((r) => setImmediate(r));
+        lastYield = performance.now();
+      }
       const batch = await reader.next();
       if (batch === null) break;
       if (batch.numRows === 0) continue;

@@ -59,7 +59,8 @@ export class Task {
       await chain.endInput();
       writer.broadcast({ kind: 'end' });
     } catch (e) {
-      failure = e;
+      // Once cancelled, whatever a source or operator throws (an AbortError, a closed socket) is the cancellation.
+      failure = signal.aborted ? cancelled() : e;
     } finally {
       const closeError = await chain.close();
       failure ??= closeError;

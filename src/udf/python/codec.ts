@@ -2,6 +2,7 @@ import * as arrow from 'apache-arrow';
 import { Packr } from 'msgpackr';
 import { ErrorCodes } from '../../errors/weir-error.ts';
 import { ExecutionError } from '../../errors/errors.ts';
+import { decodeFlatBody, encodeFlatColumns, rememberSchema } from './ipc-flat.ts';
 
 /**
  * Frame-level encoding of the Weir UDF protocol (docs/protocol.md): msgpack headers and Arrow IPC stream bodies.
@@ -44,6 +45,14 @@ export function decodeHeader(frame: Uint8Array): Record<string, unknown> {
  * Sliced Data (non-zero offset) is fine: the IPC writer rebases buffers while serialising.
  */
 export function encodeColumns(columns: readonly arrow.Data[], rows: number, prefix = 'a'): Uint8Array {
+  // Flat columns (the usual UDF arguments) are written directly, ~10x faster; see ipc-flat.ts.
+  const flat = encodeFlatColumns(columns, rows, prefix);
+  if (flat) return flat;
+  return encodeColumnsWithArrow(columns, rows, prefix);
+}
+
+/** encodeColumns through apache-arrow's RecordBatchStreamWriter (any type; the reference for the flat writer). */
+export function encodeColumnsWithArrow(columns: readonly arrow.Data[], rows: number, prefix = 'a'): Uint8Array {
   const fields = columns.map((d, i) => new arrow.Field(`${prefix}${i}`, d.type, true));
   const schema = new arrow.Schema(fields);
   const struct = arrow.makeData({ type: new arrow.Struct(fields), length: rows, nullCount: 0, children: [...columns] });
@@ -80,6 +89,16 @@ export interface DecodedBody {
  * one record batch (tolerated, though the protocol sends one) is reduced to a single Data per column.
  */
 export function decodeBody(frame: Uint8Array): DecodedBody {
+  // A stream of one batch of flat columns with a schema seen before is read directly, ~10x faster; see ipc-flat.ts.
+  const flat = decodeFlatBody(frame);
+  if (flat) return flat;
+  const decoded = decodeBodyWithArrow(frame);
+  rememberSchema(frame, decoded.schema);
+  return decoded;
+}
+
+/** decodeBody through apache-arrow's reader (any stream; the reference for the flat reader). */
+export function decodeBodyWithArrow(frame: Uint8Array): DecodedBody {
   let table: arrow.Table;
   try {
     table = arrow.tableFromIPC(frame);

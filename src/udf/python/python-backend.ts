@@ -7,6 +7,7 @@ import type { UdfBackend, UdfBackendContext, UdfBackendFactory, UdfEvalResult } 
 import { encodeColumns } from './codec.ts';
 import { errorFromReply, evalMessage, loadSpecOf, parseResult, wireProgram, type WireStep } from './protocol.ts';
 import { DEFAULT_LIVENESS_TIMEOUT_MS, WorkerClient } from './worker-client.ts';
+import { takeWarmPool } from './warm-pools.ts';
 import { poolOptionsFrom, WorkerPool, type WorkerPoolOptions } from './worker-pool.ts';
 
 /**
@@ -52,7 +53,9 @@ export class PythonBackend implements UdfBackend {
     if (program.language !== 'python') {
       throw new PlanError(`The Python UDF backend cannot run a ${program.language} program`, {}, ErrorCodes.INTERNAL);
     }
-    const pool = await WorkerPool.start({ ...poolOptionsFrom(ctx.config, ctx.baseDir, ctx.parallelism), ...poolOverrides });
+    const poolOptions = { ...poolOptionsFrom(ctx.config, ctx.baseDir, ctx.parallelism), ...poolOverrides };
+    // A pool the slot thread started while it was loading (warm-pools.ts), else a cold start.
+    const pool = await (takeWarmPool(poolOptions) ?? WorkerPool.start(poolOptions));
     const liveness = Number(ctx.config.getString(LIVENESS_TIMEOUT_KEY) ?? DEFAULT_LIVENESS_TIMEOUT_MS);
     const clients: WorkerClient[] = [];
     try {

@@ -1,0 +1,112 @@
+/**
+ * Copy-on-write storage of the heap backend, so a snapshot is O(number of key groups) to take and the operator can
+ * keep writing while the snapshot is serialized (the idea of Flink's CopyOnWriteStateMap, at key-group grain).
+ *
+ * Every mutable object (a key group's Map, a list, a map state's inner Map) records the generation it was created
+ * in. A snapshot pins the current generation and starts a new one. An object is owned, i.e. may be mutated in
+ * place, only if it was created after the newest snapshot still alive; otherwise the writer copies it first and the
+ * snapshot keeps the old one. Once every snapshot is released, everything is owned again and no copies are made.
+ */
+export class Generations {
+  /** Generation of objects created now. */
+  current = 0;
+  /** Objects with a generation below this may be shared with a live snapshot. */
+  ownedFrom = 0;
+  private readonly live = new Map<number, number>();
+
+  owns(generation: number): boolean {
+    return generation >= this.ownedFrom;
+  }
+
+  /** Pins the current generation for a snapshot; returns the token to release it with. */
+  pin(): number {
+    const pinned = this.current;
+    this.live.set(pinned, (this.live.get(pinned) ?? 0) + 1);
+    this.current++;
+    this.ownedFrom = this.current;
+    return pinned;
+  }
+
+  release(pinned: number): void {
+    const n = this.live.get(pinned);
+    if (n === undefined) return;
+    if (n > 1) this.live.set(pinned, n - 1);
+    else this.live.delete(pinned);
+    let newest = -1;
+    for (const g of this.live.keys()) newest = Math.max(newest, g);
+    this.ownedFrom = newest + 1;
+  }
+}
+
+/** One stored entry. Mutable only while `gen` is owned (see {@link Generations}). */
+export interface HeapEntry<V> {
+  v: V;
+  /** Last write, processing-time ms. */
+  ts: number;
+  gen: number;
+}
+
+/** A key group's entries, by key string (see `keyString`). */
+export interface GroupMap<V> {
+  readonly map: Map<string, HeapEntry<V>>;
+  readonly gen: number;
+}
+
+/**
+ * One state table: a Map per key group (indexed from the range start), so a snapshot or a restore works a key group
+ * at a time and a rescale moves whole groups. `count` is the number of logical entries, maintained by the state
+ * classes (for map state it counts user keys, not outer keys).
+ */
+export class HeapTable<V> {
+  groups: (GroupMap<V> | undefined)[];
+  count = 0;
+
+  constructor(readonly firstGroup: number, groupCount: number, private readonly gens: Generations) {
+    this.groups = new Array(groupCount).fill(undefined);
+  }
+
+  get(keyGroup: number, key: string): HeapEntry<V> | undefined {
+    return this.groups[keyGroup - this.firstGroup]?.map.get(key);
+  }
+
+  /** The key group's Map, copied first if a live snapshot shares it. */
+  writable(keyGroup: number): Map<string, HeapEntry<V>> {
+    const i = keyGroup - this.firstGroup;
+    const g = this.groups[i];
+    if (g && this.gens.owns(g.gen)) return g.map;
+    const copy: GroupMap<V> = { map: g ? new Map(g.map) : new Map(), gen: this.gens.current };
+    this.groups[i] = copy;
+    return copy.map;
+  }
+
+  /** Stores `v` under `key` as a new entry (entries themselves may be shared, so they are replaced, not edited). */
+  set(keyGroup: number, key: string, v: V, ts: number): boolean {
+    const map = this.writable(keyGroup);
+    const had = map.has(key);
+    map.set(key, { v, ts, gen: this.gens.current });
+    return !had;
+  }
+
+  delete(keyGroup: number, key: string): boolean {
+    const i = keyGroup - this.firstGroup;
+    if (!this.groups[i]?.map.has(key)) return false;
+    return this.writable(keyGroup).delete(key);
+  }
+
+  owns(entry: HeapEntry<V>): boolean {
+    return this.gens.owns(entry.gen);
+  }
+
+  /** The group Maps as they are now, for a snapshot (valid as long as the generation stays pinned). */
+  freeze(): (GroupMap<V> | undefined)[] {
+    return this.groups.slice();
+  }
+
+  clearGroup(keyGroup: number, entriesIn: (entry: HeapEntry<V>) => number): void {
+    const i = keyGroup - this.firstGroup;
+    const g = this.groups[i];
+    if (!g) return;
+    for (const e of g.map.values()) this.count -= entriesIn(e);
+    this.groups[i] = undefined;
+  }
+}

@@ -1,0 +1,178 @@
+import type { KeyGroupRange } from '../key-groups.ts';
+import { KeyedBackendBase, type KeyedBackendOptions, type TableMeta } from '../backend-base.ts';
+import { keyString, type StateEntry } from '../key-encoding.ts';
+import type { ListState, MapState, StateTableSize, ValueState } from '../keyed-state.ts';
+import type { SnapshotManifest, StateSnapshot } from '../snapshot.ts';
+import { snapshotFailed } from '../state-errors.ts';
+import { Generations, HeapTable, type GroupMap } from './cow.ts';
+import { HeapListState, HeapMapState, HeapValueState, type HeapScope, type HeapTableOps } from './heap-states.ts';
+
+/** Entries serialized to estimate a table's bytes. */
+const SIZE_SAMPLE = 32;
+
+/**
+ * Keyed state in JS Maps: one Map per state table per key group, values kept as objects. The fastest backend, for
+ * state that fits in memory (Flink's `hashmap`). Snapshots are copy-on-write (see `cow.ts`): taking one is
+ * O(tables × key groups), and writes after it copy only the key groups and lists they touch.
+ */
+export class HeapStateBackend extends KeyedBackendBase implements HeapScope {
+  readonly kind = 'heap' as const;
+  private readonly gens = new Generations();
+  private readonly ops: HeapTableOps[] = [];
+  private keyStr: string | undefined;
+  private cursor = { table: 0, group: 0, keys: undefined as Iterator<string> | undefined };
+
+  constructor(options: KeyedBackendOptions) {
+    super(options);
+  }
+
+  protected override keyChanged(): void { this.keyStr = undefined; }
+
+  currentKeyString(table: string): string {
+    return (this.keyStr ??= keyString(this.requireKey(table)));
+  }
+
+  keyGroupFor(key: Uint8Array, hash: number): number { return this.groupOf(key, hash); }
+
+  override now(): number { return this.clock(); }
+
+  private newTable<V>(): HeapTable<V> {
+    const { start, end } = this.keyGroupRange;
+    return new HeapTable<V>(start, end - start + 1, this.gens);
+  }
+
+  private add<S extends HeapTableOps>(state: S): S {
+    this.ops[state.meta.id] = state;
+    return state;
+  }
+
+  protected createValueState<T>(meta: TableMeta): ValueState<T> {
+    return this.add(new HeapValueState<T>(meta, this.newTable<T>(), this));
+  }
+
+  protected createMapState<K, V>(meta: TableMeta): MapState<K, V> {
+    return this.add(new HeapMapState<K, V>(meta, this.newTable(), this));
+  }
+
+  protected createListState<T>(meta: TableMeta): ListState<T> {
+    return this.add(new HeapListState<T>(meta, this.newTable<T[]>(), this));
+  }
+
+  snapshot(checkpointId: number): StateSnapshot {
+    const now = this.clock();
+    const frozen = this.ops.map((o) => o.table.freeze());
+    const token = this.gens.pin();
+    return new HeapSnapshot(this.manifest(checkpointId, now), this.keyGroupRange.start, frozen, this.ops.slice(), now, () => this.gens.release(token));
+  }
+
+  protected clearKeyGroups(range: KeyGroupRange): void {
+    for (const o of this.ops) {
+      for (let g = range.start; g <= range.end; g++) o.table.clearGroup(g, (e) => o.entryCount(e));
+    }
+  }
+
+  protected loadEntries(meta: TableMeta, keyGroup: number, entries: Iterable<StateEntry>): void {
+    this.ops[meta.id].load(keyGroup, entries);
+  }
+
+  /**
+   * Walks the tables key group by key group, resuming where the previous call stopped, so repeated small calls
+   * visit every key (Flink's incremental cleanup). `budget` counts keys examined.
+   */
+  cleanupExpired(budget: number): number {
+    if (this.ttlMs === 0 || this.ops.length === 0) return 0;
+    const now = this.clock();
+    const groupsPerTable = this.keyGroupRange.end - this.keyGroupRange.start + 1;
+    const c = this.cursor;
+    let examined = 0;
+    let removed = 0;
+    let groupsStarted = 0;
+    while (examined < budget) {
+      if (c.keys === undefined) {
+        // One full lap over all groups without finding a key means there is nothing to examine.
+        if (groupsStarted++ > this.ops.length * groupsPerTable) break;
+        if (c.table >= this.ops.length) { c.table = 0; c.group = 0; }
+        const g = this.ops[c.table].table.groups[c.group];
+        if (g && g.map.size > 0) c.keys = g.map.keys();
+        else this.advance(c, groupsPerTable);
+        continue;
+      }
+      const next = c.keys.next();
+      if (next.done) {
+        c.keys = undefined;
+        this.advance(c, groupsPerTable);
+        continue;
+      }
+      examined++;
+      removed += this.ops[c.table].expire(this.keyGroupRange.start + c.group, next.value, now);
+    }
+    return removed;
+  }
+
+  private advance(c: { table: number; group: number }, groupsPerTable: number): void {
+    if (++c.group >= groupsPerTable) { c.group = 0; c.table++; }
+  }
+
+  protected tableSize(meta: TableMeta): StateTableSize {
+    const o = this.ops[meta.id];
+    const entries = o.table.count;
+    let sampled = 0;
+    let sampleBytes = 0;
+    const now = this.clock();
+    for (const g of o.table.groups) {
+      if (!g || sampled >= SIZE_SAMPLE) continue;
+      for (const e of o.entriesOf(g, now)) {
+        sampleBytes += e.key.length + e.userKey.length + e.value.length + 8;
+        if (++sampled >= SIZE_SAMPLE) break;
+      }
+    }
+    return { table: meta.name, kind: meta.kind, entries, bytes: sampled === 0 ? 0 : Math.round((sampleBytes / sampled) * entries) };
+  }
+
+  async dispose(): Promise<void> {
+    for (const o of this.ops) {
+      o.table.groups.fill(undefined);
+      o.table.count = 0;
+    }
+  }
+}
+
+/** A heap snapshot: the group Maps as they were, kept unchanged by copy-on-write until released. */
+class HeapSnapshot implements StateSnapshot {
+  private released = false;
+  private readonly tableIndex: Map<string, number>;
+
+  constructor(
+    readonly manifest: SnapshotManifest,
+    private readonly firstGroup: number,
+    private readonly frozen: (GroupMap<unknown> | undefined)[][],
+    private readonly ops: HeapTableOps[],
+    private readonly now: number,
+    private readonly unpin: () => void,
+  ) {
+    this.tableIndex = new Map(manifest.tables.map((t, i) => [t.name, i]));
+  }
+
+  private groupsOf(table: string): (GroupMap<unknown> | undefined)[] {
+    if (this.released) throw snapshotFailed(`Snapshot of checkpoint ${this.manifest.checkpointId} was used after release`);
+    const i = this.tableIndex.get(table);
+    return i === undefined ? [] : this.frozen[i];
+  }
+
+  keyGroups(table: string): number[] {
+    const out: number[] = [];
+    this.groupsOf(table).forEach((g, i) => { if (g && g.map.size > 0) out.push(this.firstGroup + i); });
+    return out;
+  }
+
+  entries(table: string, keyGroup: number): Iterable<StateEntry> {
+    const g = this.groupsOf(table)[keyGroup - this.firstGroup];
+    return g ? this.ops[this.tableIndex.get(table)!].entriesOf(g, this.now) : [];
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.unpin();
+  }
+}

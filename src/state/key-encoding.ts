@@ -1,0 +1,164 @@
+/**
+ * Byte-level helpers shared by both backends and the snapshot format: key bytes as Map keys, the list payload, and
+ * the entry records of a snapshot blob. All multi-byte integers here are little-endian unless stated otherwise.
+ */
+
+/**
+ * A key's bytes as a JS string with one char per byte (latin1), usable as a Map key. Short keys, the common case,
+ * go through a loop (cheaper than creating a Buffer view); long keys through Buffer's native latin1 decoder.
+ */
+export function keyString(bytes: Uint8Array): string {
+  const n = bytes.length;
+  if (n <= 32) {
+    let s = '';
+    for (let i = 0; i < n; i++) s += String.fromCharCode(bytes[i]);
+    return s;
+  }
+  return Buffer.from(bytes.buffer, bytes.byteOffset, n).toString('latin1');
+}
+
+/** The inverse of {@link keyString}. */
+export function keyStringBytes(s: string): Uint8Array {
+  return Buffer.from(s, 'latin1');
+}
+
+/**
+ * A 32-bit hash of key bytes (murmur3 mixing). For operators and tests whose keys do not come from Arrow columns;
+ * an operator fed by a hash exchange must use the same hash as the exchange (`hashRows`), or rows and state land
+ * in different key groups.
+ */
+export function hashKeyBytes(bytes: Uint8Array): number {
+  let h = 0x9747b28c ^ bytes.length;
+  for (let i = 0; i < bytes.length; i++) {
+    let k = Math.imul(bytes[i], 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Growable byte buffer for building blobs without knowing their size up front. */
+export class ByteWriter {
+  private buf = new Uint8Array(256);
+  private view = new DataView(this.buf.buffer);
+  length = 0;
+
+  private ensure(extra: number): void {
+    if (this.length + extra <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.length + extra) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  u16(v: number): void { this.ensure(2); this.view.setUint16(this.length, v, true); this.length += 2; }
+  u32(v: number): void { this.ensure(4); this.view.setUint32(this.length, v, true); this.length += 4; }
+  f64(v: number): void { this.ensure(8); this.view.setFloat64(this.length, v, true); this.length += 8; }
+  bytes(b: Uint8Array): void { this.ensure(b.length); this.buf.set(b, this.length); this.length += b.length; }
+
+  /** The written bytes (a copy trimmed to length, so the writer's spare capacity is not retained). */
+  finish(): Uint8Array { return this.buf.slice(0, this.length); }
+}
+
+/** Sequential reader over a blob written by {@link ByteWriter}. */
+export class ByteReader {
+  private readonly view: DataView;
+  pos = 0;
+
+  constructor(private readonly buf: Uint8Array) {
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  get done(): boolean { return this.pos >= this.buf.length; }
+  u16(): number { const v = this.view.getUint16(this.pos, true); this.pos += 2; return v; }
+  u32(): number { const v = this.view.getUint32(this.pos, true); this.pos += 4; return v; }
+  f64(): number { const v = this.view.getFloat64(this.pos, true); this.pos += 8; return v; }
+  /** A view (no copy) of the next `n` bytes. */
+  bytes(n: number): Uint8Array {
+    if (this.pos + n > this.buf.length) throw new RangeError(`blob truncated: need ${n} bytes at ${this.pos} of ${this.buf.length}`);
+    const b = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
+}
+
+/**
+ * List state payload, the same in both backends and in snapshots: `count u32` then `count` times
+ * `length u32, element bytes`.
+ */
+export function encodeList(elements: readonly Uint8Array[]): Uint8Array {
+  const w = new ByteWriter();
+  w.u32(elements.length);
+  for (const e of elements) { w.u32(e.length); w.bytes(e); }
+  return w.finish();
+}
+
+/** The elements of a list payload, as views into `payload`. */
+export function decodeList(payload: Uint8Array): Uint8Array[] {
+  const r = new ByteReader(payload);
+  const n = r.u32();
+  const out = new Array<Uint8Array>(n);
+  for (let i = 0; i < n; i++) out[i] = r.bytes(r.u32());
+  return out;
+}
+
+/** A list payload with `elements` appended, without decoding the existing elements. */
+export function appendList(payload: Uint8Array | undefined, elements: readonly Uint8Array[]): Uint8Array {
+  if (!payload || payload.length === 0) return encodeList(elements);
+  let extra = 0;
+  for (const e of elements) extra += 4 + e.length;
+  const out = new Uint8Array(payload.length + extra);
+  out.set(payload);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, view.getUint32(0, true) + elements.length, true);
+  let pos = payload.length;
+  for (const e of elements) { view.setUint32(pos, e.length, true); out.set(e, pos + 4); pos += 4 + e.length; }
+  return out;
+}
+
+/** One state entry in its portable form: what snapshots carry and restores load. */
+export interface StateEntry {
+  /** The encoded current key. */
+  readonly key: Uint8Array;
+  /** Map state: the serialized user key; empty for value and list state. */
+  readonly userKey: Uint8Array;
+  /** Last write, in processing-time milliseconds (for TTL). */
+  readonly timestamp: number;
+  /** Value state: the serialized value; map state: the serialized map value; list state: a list payload. */
+  readonly value: Uint8Array;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Appends one entry record: `keyLen u16, key, userKeyLen u16, userKey, timestamp f64, valueLen u32, value`. */
+export function writeEntry(w: ByteWriter, key: Uint8Array, userKey: Uint8Array, timestamp: number, value: Uint8Array): void {
+  w.u16(key.length);
+  w.bytes(key);
+  w.u16(userKey.length);
+  w.bytes(userKey);
+  w.f64(timestamp);
+  w.u32(value.length);
+  w.bytes(value);
+}
+
+/** The entries of a blob of records written by {@link writeEntry}; byte fields are views into `blob`. */
+export function* readEntries(blob: Uint8Array): Generator<StateEntry> {
+  const r = new ByteReader(blob);
+  while (!r.done) {
+    const key = r.bytes(r.u16());
+    const ukLen = r.u16();
+    const userKey = ukLen === 0 ? EMPTY : r.bytes(ukLen);
+    const timestamp = r.f64();
+    const value = r.bytes(r.u32());
+    yield { key, userKey, timestamp, value };
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * Keyed-state snapshots and their byte format.
+ *
+ * A {@link StateSnapshot} is a consistent view of one subtask's state, organized per state table per key group so
+ * that a restore at another parallelism reads exactly the groups it owns.
+ *
+ * Encoded form (`encodeSnapshot`), format `weir-keyed-state` version 1: one MessagePack map (standard msgpack, no
+ * records or extensions besides msgpackr's bigint extension, which this envelope never uses) with the fields of
+ * {@link SnapshotManifest} plus `groups`, an array of `{ table, keyGroup, entries, data }`. `data` is a binary of
+ * `entries` records, each (little-endian):
+ *
+ *     keyLen u16 | key bytes | userKeyLen u16 | userKey bytes | timestamp f64 | valueLen u32 | value bytes
+ *
+ * `key` is the operator's encoded key; `userKey` the serialized map key (empty for value and list state);
+ * `timestamp` the last write in processing-time ms; `value` the serialized value (value and map state) or, for list
+ * state, `count u32` then `count` × (`len u32`, element bytes). Values are in the bytes of the serializer named in
+ * the manifest, so any backend can restore any backend's snapshot.
+ */
+import { Packr } from 'msgpackr';
+import type { KeyGroupRange } from './key-groups.ts';
+import { ByteWriter, readEntries, writeEntry, type StateEntry } from './key-encoding.ts';
+import type { StateKind } from './keyed-state.ts';
+import type { SerializerInfo } from './serializers.ts';
+import { restoreFailed } from './state-errors.ts';
+import type { StateBackendKind } from './state-options.ts';
+
+export const SNAPSHOT_FORMAT = 'weir-keyed-state';
+export const SNAPSHOT_FORMAT_VERSION = 1;
+
+/** A state table as the snapshot records it. */
+export interface TableManifest {
+  readonly name: string;
+  readonly kind: StateKind;
+  /** Map state only. */
+  readonly userKeySerializer?: SerializerInfo;
+  /** Value state: the value; map state: the map value; list state: the element. */
+  readonly valueSerializer: SerializerInfo;
+}
+
+export interface SnapshotManifest {
+  readonly format: typeof SNAPSHOT_FORMAT;
+  readonly formatVersion: number;
+  readonly checkpointId: number;
+  /** The backend that wrote it (informational: snapshots are portable between backends). */
+  readonly backend: StateBackendKind;
+  readonly maxParallelism: number;
+  readonly keyGroupRange: KeyGroupRange;
+  /** Processing time when the snapshot was taken; entries older than the TTL at that time are left out. */
+  readonly timestamp: number;
+  readonly tables: readonly TableManifest[];
+}
+
+/** A consistent, immutable view of keyed state, readable per table per key group. */
+export interface StateSnapshot {
+  readonly manifest: SnapshotManifest;
+  /** Key groups of `table` that may hold entries, ascending. */
+  keyGroups(table: string): readonly number[];
+  /** Entries of `table` in `keyGroup`. Byte fields are valid until the next step: copy what you keep. */
+  entries(table: string, keyGroup: number): Iterable<StateEntry>;
+  /** Frees what the snapshot pins (copy-on-write generations, a store read transaction). Idempotent. */
+  release(): void;
+}
+
+interface EncodedGroup {
+  table: string;
+  keyGroup: number;
+  entries: number;
+  data: Uint8Array;
+}
+
+const packr = new Packr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
+
+/** Serializes a snapshot to the versioned byte format described above. Does not release it. */
+export function encodeSnapshot(snapshot: StateSnapshot): Uint8Array {
+  const groups: EncodedGroup[] = [];
+  for (const table of snapshot.manifest.tables) {
+    for (const keyGroup of snapshot.keyGroups(table.name)) {
+      const w = new ByteWriter();
+      let entries = 0;
+      for (const e of snapshot.entries(table.name, keyGroup)) {
+        writeEntry(w, e.key, e.userKey, e.timestamp, e.value);
+        entries++;
+      }
+      if (entries > 0) groups.push({ table: table.name, keyGroup, entries, data: w.finish() });
+    }
+  }
+  const m = snapshot.manifest;
+  return packr.pack({
+    format: m.format,
+    formatVersion: m.formatVersion,
+    checkpointId: m.checkpointId,
+    backend: m.backend,
+    maxParallelism: m.maxParallelism,
+    keyGroupRange: { start: m.keyGroupRange.start, end: m.keyGroupRange.end },
+    timestamp: m.timestamp,
+    // Spelled out so optional fields are omitted rather than encoded as msgpackr's `undefined` extension.
+    tables: m.tables.map((t) => ({
+      name: t.name,
+      kind: t.kind,
+      valueSerializer: { id: t.valueSerializer.id, version: t.valueSerializer.version },
+      ...(t.userKeySerializer ? { userKeySerializer: { id: t.userKeySerializer.id, version: t.userKeySerializer.version } } : {}),
+    })),
+    groups,
+  });
+}
+
+/** Parses bytes written by {@link encodeSnapshot}; throws RESTORE_FAILED on anything else. */
+export function decodeSnapshot(bytes: Uint8Array): StateSnapshot {
+  let raw: Record<string, unknown>;
+  try {
+    raw = packr.unpack(bytes) as Record<string, unknown>;
+  } catch (cause) {
+    throw restoreFailed('Keyed state snapshot is not valid MessagePack', { cause });
+  }
+  if (raw === null || typeof raw !== 'object' || raw.format !== SNAPSHOT_FORMAT) {
+    throw restoreFailed(`Bytes are not a keyed state snapshot (format ${JSON.stringify((raw as { format?: unknown })?.format)})`);
+  }
+  if (raw.formatVersion !== SNAPSHOT_FORMAT_VERSION) {
+    throw restoreFailed(`Keyed state snapshot format version ${String(raw.formatVersion)} is not supported (this build reads ${SNAPSHOT_FORMAT_VERSION})`);
+  }
+  const { groups, ...manifest } = raw as unknown as SnapshotManifest & { groups: EncodedGroup[] };
+  return new DecodedSnapshot(manifest, groups);
+}
+
+/** A snapshot read back from bytes; entry fields are views into those bytes. */
+class DecodedSnapshot implements StateSnapshot {
+  private readonly byTable = new Map<string, Map<number, Uint8Array>>();
+
+  constructor(readonly manifest: SnapshotManifest, groups: readonly EncodedGroup[]) {
+    for (const g of groups) {
+      let t = this.byTable.get(g.table);
+      if (!t) { t = new Map(); this.byTable.set(g.table, t); }
+      t.set(g.keyGroup, g.data);
+    }
+  }
+
+  keyGroups(table: string): number[] {
+    return [...(this.byTable.get(table)?.keys() ?? [])].sort((a, b) => a - b);
+  }
+
+  entries(table: string, keyGroup: number): Iterable<StateEntry> {
+    const blob = this.byTable.get(table)?.get(keyGroup);
+    return blob ? readEntries(blob) : [];
+  }
+
+  release(): void {}
+}
+
+/** One (snapshot, table, key group) a restore loads. */
+export interface RestoreStep {
+  readonly snapshot: StateSnapshot;
+  readonly table: string;
+  readonly keyGroup: number;
+}
+
+/**
+ * Checks that `snapshots` can be restored into a backend with `declared` tables and `maxParallelism`, and lists the
+ * key groups in `range` to load. Fails (RESTORE_FAILED) on: another format version or max parallelism; a table not
+ * declared, declared with another kind, or with another serializer id or version; a key group present in two
+ * snapshots (which would load its entries twice).
+ */
+export function planRestore(
+  snapshots: readonly StateSnapshot[],
+  declared: ReadonlyMap<string, TableManifest>,
+  maxParallelism: number,
+  range: KeyGroupRange,
+): RestoreStep[] {
+  const steps: RestoreStep[] = [];
+  const seen = new Map<string, number>();
+  snapshots.forEach((snapshot, index) => {
+    const m = snapshot.manifest;
+    if (m.format !== SNAPSHOT_FORMAT || m.formatVersion !== SNAPSHOT_FORMAT_VERSION) {
+      throw restoreFailed(`Snapshot ${index} has format ${m.format} v${m.formatVersion}; expected ${SNAPSHOT_FORMAT} v${SNAPSHOT_FORMAT_VERSION}`);
+    }
+    if (m.maxParallelism !== maxParallelism) {
+      throw restoreFailed(`Snapshot ${index} (checkpoint ${m.checkpointId}) was taken with max parallelism ${m.maxParallelism}, but the job now has ${maxParallelism}`, {
+        hint: "Keyed state can be rescaled but not re-partitioned: keep 'pipeline.max-parallelism' as it was when the checkpoint was taken.",
+      });
+    }
+    for (const t of m.tables) {
+      checkTable(t, declared.get(t.name), m.checkpointId);
+      for (const keyGroup of snapshot.keyGroups(t.name)) {
+        if (keyGroup < range.start || keyGroup > range.end) continue;
+        const id = `${t.name}\u0000${keyGroup}`;
+        const previous = seen.get(id);
+        if (previous !== undefined) {
+          throw restoreFailed(`State table '${t.name}': key group ${keyGroup} is in snapshots ${previous} and ${index}; restoring both would duplicate its entries`);
+        }
+        seen.set(id, index);
+        steps.push({ snapshot, table: t.name, keyGroup });
+      }
+    }
+  });
+  return steps;
+}
+
+function checkTable(found: TableManifest, declared: TableManifest | undefined, checkpointId: number): void {
+  const name = found.name;
+  if (!declared) {
+    throw restoreFailed(`State table '${name}' in checkpoint ${checkpointId} is not declared by the operator`, {
+      hint: 'The operator changed incompatibly since the checkpoint was taken; start without restoring that state.',
+    });
+  }
+  if (declared.kind !== found.kind) {
+    throw restoreFailed(`State table '${name}' is ${found.kind} state in checkpoint ${checkpointId} but is declared as ${declared.kind} state`);
+  }
+  checkSerializer(name, 'value', found.valueSerializer, declared.valueSerializer, checkpointId);
+  if (found.kind === 'map') checkSerializer(name, 'user key', found.userKeySerializer, declared.userKeySerializer, checkpointId);
+}
+
+function checkSerializer(table: string, role: string, found: SerializerInfo | undefined, declared: SerializerInfo | undefined, checkpointId: number): void {
+  if (found?.id === declared?.id && found?.version === declared?.version) return;
+  const show = (s: SerializerInfo | undefined) => (s ? `${s.id} v${s.version}` : 'none');
+  throw restoreFailed(
+    `State table '${table}': checkpoint ${checkpointId} has ${role} serializer ${show(found)}, the operator declares ${show(declared)}`,
+    { hint: 'State written with another serializer version cannot be read; restore with the version that wrote it, or start without this state.' },
+  );
+}
