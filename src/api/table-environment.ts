@@ -8,6 +8,7 @@ import { ConnectorError, PlanError } from '../errors/errors.ts';
 import { JobClient } from '../exec/job/job-client.ts';
 import type { LogicalNode } from '../plan/logical/logical-node.ts';
 import { optimize } from '../plan/optimizer/optimize.ts';
+import { producesUpdates } from '../plan/changelog-mode.ts';
 import { planJob } from '../plan/physical/physical-planner.ts';
 import { explainPlan } from '../plan/explain.ts';
 import { typesEqual, formatDataType } from '../types/data-type.ts';
@@ -143,6 +144,13 @@ export class TableEnvironment {
     const factory = this.connectors.sink(descriptor.connector);
     factory.validateSink(descriptor.options, descriptor.schema);
     checkInsertSchema(name, table, descriptor);
+    if (producesUpdates(table.plan) && !factory.acceptsUpdates(descriptor.options)) {
+      throw new PlanError(
+        `Table sink '${name}' (connector '${descriptor.connector}') only accepts inserts, but the query produces updates and deletes (its changelog has -U/+U/-D rows)`,
+        { hint: 'Write to a sink that accepts updates (print, blackhole, or an upsert sink with a PRIMARY KEY), or make the query append-only (e.g. a windowed aggregation).' },
+        ErrorCodes.NOT_SUPPORTED,
+      );
+    }
     const plan: LogicalNode = { kind: 'sink', schema: descriptor.schema, input: table.plan, table: name, connector: descriptor.connector, options: descriptor.options };
     return this.submit(plan, { kind: 'sink-in-plan' });
   }

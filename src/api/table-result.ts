@@ -52,6 +52,29 @@ export class TableResult implements AsyncIterable<Row> {
     return (await this.collect()).map((r) => r.toObject());
   }
 
+  /**
+   * Applies the changelog and returns the final table: +I/+U add a row, -U/-D remove one equal row. For an updating
+   * query (GROUP BY, joins, Top-N) this is what the result looks like once the input has ended.
+   */
+  async materialize(): Promise<Row[]> {
+    const live = new Map<string, Row[]>();
+    for await (const row of this) {
+      const key = rowKey(row.values);
+      if (row.kind === '+I' || row.kind === '+U') {
+        const list = live.get(key);
+        if (list) list.push(row); else live.set(key, [row]);
+      } else {
+        const list = live.get(key);
+        if (!list || list.length === 0) {
+          throw new Error(`Changelog retracts a row that was never added: ${row.toString()}`);
+        }
+        list.pop();
+        if (list.length === 0) live.delete(key);
+      }
+    }
+    return [...live.values()].flat().map((r) => new Row('+I', r.values, r.names));
+  }
+
   /** Prints rows as Flink's print sink does (`+I[1, abc]`) and returns the job's result. */
   async print(out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<JobResult> {
     for await (const r of this) out(formatRow(ROW_KIND_SHORT.indexOf(r.kind), r.values, this.schema.types));
@@ -63,4 +86,8 @@ export class TableResult implements AsyncIterable<Row> {
     for await (const _ of this) { /* drain */ }
     return this.job.done();
   }
+}
+
+function rowKey(values: readonly unknown[]): string {
+  return JSON.stringify(values, (_, v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? Array.from(v) : v instanceof Map ? [...v] : v));
 }

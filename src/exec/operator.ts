@@ -1,6 +1,7 @@
 import type { ChangeBatch } from '../batch/change-batch.ts';
 import type { Configuration } from '../config/configuration.ts';
 import type { MetricGroup } from '../metrics/metric-group.ts';
+import type { KeyedStateBackend } from '../state/keyed-state.ts';
 
 /** Where an operator sends its results. Awaiting `emit` is how backpressure reaches the operator. */
 export interface Output {
@@ -21,6 +22,12 @@ export interface OperatorContext {
   readonly signal: AbortSignal;
   /** Directory that relative paths in the job (UDF modules, files) resolve against. */
   readonly baseDir: string;
+  /**
+   * This subtask's keyed state (backend from `state.backend`, key groups of this subtask). Created on first call,
+   * disposed by the runtime after close(); the runtime snapshots it for checkpoints, so operators keep every piece
+   * of state that must survive a failure in tables declared here.
+   */
+  keyedState(): KeyedStateBackend;
 }
 
 /**

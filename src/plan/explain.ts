@@ -41,6 +41,14 @@ function describeNode(node: LogicalNode): string {
     case 'limit': return `Limit(offset=[${node.offset}], fetch=[${node.fetch}])`;
     case 'distinct': return `Distinct(fields=[${node.schema.names.join(', ')}])`;
     case 'sink': return `Sink(table=[${node.table}], connector=[${node.connector}], fields=[${node.schema.names.join(', ')}])`;
+    case 'aggregate': return `Aggregate(groupBy=[${node.groupKeys.map((i) => names[i]).join(', ')}], select=[${node.aggregates.map((a) => `${a.fn}(${a.distinct ? 'DISTINCT ' : ''}${a.args.map((i) => names[i]).join(', ') || '*'}) AS ${a.name}`).join(', ')}])`;
+    case 'join': {
+      const r = node.right.schema.names;
+      const on = node.leftKeys.map((k, i) => `${names[k]} = ${r[node.rightKeys[i]]}`).join(' AND ');
+      return `Join(joinType=[${node.joinType.toUpperCase()}], on=[${on}]${node.condition ? `, where=[${formatExpression(node.condition, [...names, ...r])}]` : ''})`;
+    }
+    case 'rank': return `Rank(rankRange=[${node.rankStart}..${node.rankEnd}], partitionBy=[${node.partitionKeys.map((i) => names[i]).join(', ')}], orderBy=[${node.orderKeys.map((k) => `${names[k.index]} ${k.ascending ? 'ASC' : 'DESC'}`).join(', ')}])`;
+    case 'sort': return `Sort(orderBy=[${node.keys.map((k) => `${names[k.index]} ${k.ascending ? 'ASC' : 'DESC'}`).join(', ')}], offset=[${node.offset}], fetch=[${node.fetch ?? 'all'}])`;
   }
 }
 

@@ -6,11 +6,14 @@ import type { MetricGroup } from '../../metrics/metric-group.ts';
 import type { PhysicalNode } from '../../plan/physical/physical-node.ts';
 import type { Output, StreamOperator } from '../operator.ts';
 import { createOperator } from '../operator-registry.ts';
+import { createKeyedStateBackend } from '../../state/factory.ts';
+import type { KeyedStateBackend } from '../../state/keyed-state.ts';
 
 interface ChainLink {
   readonly node: PhysicalNode;
   readonly operator: StreamOperator;
   readonly metrics: MetricGroup;
+  state: KeyedStateBackend | null;
 }
 
 /**
@@ -22,7 +25,7 @@ export class OperatorChain {
   private readonly outputs: Output[] = [];
 
   constructor(nodes: readonly PhysicalNode[], private readonly operatorMetrics: (node: PhysicalNode) => MetricGroup, private readonly subtaskIndex: number) {
-    this.links = nodes.map((node) => ({ node, operator: createOperator(node), metrics: operatorMetrics(node) }));
+    this.links = nodes.map((node) => ({ node, operator: createOperator(node), metrics: operatorMetrics(node), state: null }));
   }
 
   get isEmpty(): boolean { return this.links.length === 0; }
@@ -33,8 +36,16 @@ export class OperatorChain {
       this.outputs[i] = countingOutput(next, this.links[i].metrics);
     }
     for (let i = 0; i < this.links.length; i++) {
-      const { node, operator, metrics } = this.links[i];
+      const link = this.links[i];
+      const { node, operator, metrics } = link;
       metrics.gauge('name').set(node.name);
+      const keyedState = (): KeyedStateBackend => {
+        if (!link.state) {
+          link.state = createKeyedStateBackend({ config: base.config, operatorName: node.name, subtaskIndex: this.subtaskIndex, parallelism: base.parallelism });
+          link.state.registerMetrics(metrics);
+        }
+        return link.state;
+      };
       await this.guard(i, () => operator.open({
         operatorName: node.name,
         operatorId: node.id,
@@ -45,6 +56,7 @@ export class OperatorChain {
         output: this.outputs[i],
         signal: base.signal,
         baseDir: base.baseDir,
+        keyedState,
       }));
     }
   }
@@ -98,6 +110,8 @@ export class OperatorChain {
     let first: unknown = null;
     for (const link of this.links) {
       try { await link.operator.close(); } catch (e) { first ??= e; }
+      try { await link.state?.dispose(); } catch (e) { first ??= e; }
+      link.state = null;
     }
     return first;
   }

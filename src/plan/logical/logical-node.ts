@@ -1,6 +1,7 @@
 import type { ConnectorOptions } from '../../connectors/connector.ts';
 import type { BoundExpression } from '../../expr/expression.ts';
 import type { Schema } from '../../types/schema.ts';
+import type { AggregateCall, SortKey } from '../aggregate-call.ts';
 
 /**
  * Logical plan nodes: immutable trees that the Table API and SQL build, with expressions already resolved against
@@ -75,15 +76,69 @@ export interface LogicalSink extends LogicalBase {
   readonly options: ConnectorOptions;
 }
 
+/**
+ * GROUP BY: output = group key columns (in `groupKeys` order) followed by one column per aggregate. Without group
+ * keys it is a global aggregate (one row). Consumes and produces a changelog: retractions update the aggregates.
+ */
+export interface LogicalAggregate extends LogicalBase {
+  readonly kind: 'aggregate';
+  readonly input: LogicalNode;
+  readonly groupKeys: readonly number[];
+  readonly aggregates: readonly AggregateCall[];
+}
+
+export type JoinType = 'inner' | 'left' | 'right' | 'full';
+
+/**
+ * A regular (non-windowed) join. Output = left columns then right columns. Equi-join keys drive the hash shuffle and
+ * state lookup; `condition` is the rest of the ON clause over the concatenated columns (null when none).
+ */
+export interface LogicalJoin extends LogicalBase {
+  readonly kind: 'join';
+  readonly left: LogicalNode;
+  readonly right: LogicalNode;
+  readonly joinType: JoinType;
+  readonly leftKeys: readonly number[];
+  readonly rightKeys: readonly number[];
+  readonly condition: BoundExpression | null;
+}
+
+/**
+ * `ROW_NUMBER() OVER (PARTITION BY p ORDER BY o) ... WHERE rn <= N` (Top-N) and its deduplication special case
+ * (N = 1). Output = input columns, plus the row number as a last BIGINT column when `outputRankNumber`.
+ */
+export interface LogicalRank extends LogicalBase {
+  readonly kind: 'rank';
+  readonly input: LogicalNode;
+  readonly partitionKeys: readonly number[];
+  readonly orderKeys: readonly SortKey[];
+  /** 1-based inclusive bounds on the row number. */
+  readonly rankStart: number;
+  readonly rankEnd: number;
+  readonly outputRankNumber: boolean;
+}
+
+/** ORDER BY [LIMIT/OFFSET] on bounded input: emits once the input ends. */
+export interface LogicalSort extends LogicalBase {
+  readonly kind: 'sort';
+  readonly input: LogicalNode;
+  readonly keys: readonly SortKey[];
+  readonly offset: number;
+  /** Number of rows, or null for no limit. */
+  readonly fetch: number | null;
+}
+
 export type LogicalNode =
   | LogicalSource | LogicalValues | LogicalProject | LogicalFilter | LogicalCalc | LogicalUdfCall
-  | LogicalUnion | LogicalLimit | LogicalDistinct | LogicalSink;
+  | LogicalUnion | LogicalLimit | LogicalDistinct | LogicalSink
+  | LogicalAggregate | LogicalJoin | LogicalRank | LogicalSort;
 
 /** The inputs of a node, in order. */
 export function inputsOf(node: LogicalNode): readonly LogicalNode[] {
   switch (node.kind) {
     case 'source': case 'values': return [];
     case 'union': return node.inputs;
+    case 'join': return [node.left, node.right];
     default: return [node.input];
   }
 }

@@ -5,6 +5,11 @@ export function mapInputs(node: LogicalNode, f: (input: LogicalNode) => LogicalN
   switch (node.kind) {
     case 'source': case 'values':
       return node;
+    case 'join': {
+      const left = f(node.left);
+      const right = f(node.right);
+      return left === node.left && right === node.right ? node : { ...node, left, right };
+    }
     case 'union': {
       const inputs = node.inputs.map(f);
       return inputs.every((x, i) => x === node.inputs[i]) ? node : { ...node, inputs };

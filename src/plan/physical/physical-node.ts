@@ -2,6 +2,8 @@ import type { ConnectorOptions } from '../../connectors/connector.ts';
 import type { BoundExpression } from '../../expr/expression.ts';
 import type { Column } from '../../types/schema.ts';
 import type { UdfProgram } from '../../udf/function-definition.ts';
+import type { AggregateCall, SortKey } from '../aggregate-call.ts';
+import type { JoinType } from '../logical/logical-node.ts';
 
 /**
  * Physical plan nodes: immutable plain data (structured-clone safe) from which every parallel subtask builds its own
@@ -68,5 +70,50 @@ export interface CollectNode extends NodeBase {
   readonly kind: 'collect';
 }
 
+/** Non-windowed GROUP BY with retraction (input hash-partitioned by the group keys). See LogicalAggregate. */
+export interface GroupAggregateNode extends NodeBase {
+  readonly kind: 'group-aggregate';
+  readonly inputSchema: readonly Column[];
+  readonly groupKeys: readonly number[];
+  readonly aggregates: readonly AggregateCall[];
+  /** Whether the input can contain -U/-D rows (the operator then keeps what it needs to retract). */
+  readonly inputUpdates: boolean;
+}
+
+/** Regular join with retraction; input 0 is the left side, input 1 the right, each hash-partitioned by its keys. */
+export interface JoinNode extends NodeBase {
+  readonly kind: 'join';
+  readonly leftSchema: readonly Column[];
+  readonly rightSchema: readonly Column[];
+  readonly joinType: JoinType;
+  readonly leftKeys: readonly number[];
+  readonly rightKeys: readonly number[];
+  /** Remaining ON condition over left columns followed by right columns. */
+  readonly condition: BoundExpression | null;
+  readonly leftUpdates: boolean;
+  readonly rightUpdates: boolean;
+}
+
+/** Top-N per partition (hash-partitioned by partition keys); see LogicalRank. */
+export interface RankNode extends NodeBase {
+  readonly kind: 'rank';
+  readonly inputSchema: readonly Column[];
+  readonly partitionKeys: readonly number[];
+  readonly orderKeys: readonly SortKey[];
+  readonly rankStart: number;
+  readonly rankEnd: number;
+  readonly outputRankNumber: boolean;
+  readonly inputUpdates: boolean;
+}
+
+/** ORDER BY [LIMIT] over the whole bounded input, at parallelism 1. */
+export interface SortNode extends NodeBase {
+  readonly kind: 'sort';
+  readonly keys: readonly SortKey[];
+  readonly offset: number;
+  readonly fetch: number | null;
+}
+
 export type PhysicalNode =
-  | SourceNode | ValuesNode | CalcNode | UdfCallNode | LimitNode | DistinctNode | UnionNode | SinkNode | CollectNode;
+  | SourceNode | ValuesNode | CalcNode | UdfCallNode | LimitNode | DistinctNode | UnionNode | SinkNode | CollectNode
+  | GroupAggregateNode | JoinNode | RankNode | SortNode;

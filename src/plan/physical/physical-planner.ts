@@ -3,6 +3,7 @@ import { CoreOptions } from '../../config/options.ts';
 import { formatExpression } from '../../expr/index.ts';
 import type { LogicalNode } from '../logical/logical-node.ts';
 import { isBounded } from '../logical/logical-node.ts';
+import { producesUpdates } from '../changelog-mode.ts';
 import { chainOperators, type PlannedNode } from './chain-operators.ts';
 import type { JobGraph, Partitioning } from './job-graph.ts';
 import type { PhysicalNode } from './physical-node.ts';
@@ -88,9 +89,59 @@ class PhysicalPlanner {
         const input = this.plan(node.input);
         return this.add({ kind: 'sink', id, name: `Sink(${node.table}, connector=${node.connector})`, outputSchema, connector: node.connector, options: node.options }, input.parallelism, [this.forward(input)]);
       }
+      case 'aggregate': {
+        const input = this.plan(node.input);
+        const keyed = node.groupKeys.length > 0;
+        const names = node.input.schema.names;
+        const aggs = node.aggregates.map((a) => `${a.fn}(${a.distinct ? 'DISTINCT ' : ''}${a.args.map((i) => names[i]).join(', ') || '*'})${a.filter !== null ? ` FILTER ${names[a.filter]}` : ''} AS ${a.name}`);
+        return this.add({
+          kind: 'group-aggregate', id, name: `GroupAggregate(groupBy=[${node.groupKeys.map((i) => names[i]).join(', ')}], select=[${aggs.join(', ')}])`,
+          outputSchema, inputSchema: node.input.schema.columns, groupKeys: node.groupKeys, aggregates: node.aggregates, inputUpdates: producesUpdates(node.input),
+        }, keyed ? this.parallelism : 1, [{ from: input, partitioning: keyed ? this.hash(node.groupKeys) : { kind: 'global' } }]);
+      }
+      case 'join': {
+        const left = this.plan(node.left);
+        const right = this.plan(node.right);
+        const keyed = node.leftKeys.length > 0;
+        const l = node.left.schema.names;
+        const r = node.right.schema.names;
+        const on = node.leftKeys.map((k, i) => `${l[k]} = ${r[node.rightKeys[i]]}`).join(' AND ');
+        const rest = node.condition ? `, where=[${formatExpression(node.condition, [...l, ...r])}]` : '';
+        return this.add({
+          kind: 'join', id, name: `Join(joinType=[${node.joinType.toUpperCase()}], on=[${on}]${rest})`, outputSchema,
+          leftSchema: node.left.schema.columns, rightSchema: node.right.schema.columns, joinType: node.joinType,
+          leftKeys: node.leftKeys, rightKeys: node.rightKeys, condition: node.condition,
+          leftUpdates: producesUpdates(node.left), rightUpdates: producesUpdates(node.right),
+        }, keyed ? this.parallelism : 1, [
+          { from: left, partitioning: keyed ? this.hash(node.leftKeys) : { kind: 'global' } },
+          { from: right, partitioning: keyed ? this.hash(node.rightKeys) : { kind: 'global' } },
+        ]);
+      }
+      case 'rank': {
+        const input = this.plan(node.input);
+        const keyed = node.partitionKeys.length > 0;
+        const names = node.input.schema.names;
+        return this.add({
+          kind: 'rank', id, name: `Rank(rankRange=[${node.rankStart}..${node.rankEnd}], partitionBy=[${node.partitionKeys.map((i) => names[i]).join(', ')}], orderBy=[${node.orderKeys.map((k) => `${names[k.index]} ${k.ascending ? 'ASC' : 'DESC'}`).join(', ')}])`,
+          outputSchema, inputSchema: node.input.schema.columns, partitionKeys: node.partitionKeys, orderKeys: node.orderKeys,
+          rankStart: node.rankStart, rankEnd: node.rankEnd, outputRankNumber: node.outputRankNumber, inputUpdates: producesUpdates(node.input),
+        }, keyed ? this.parallelism : 1, [{ from: input, partitioning: keyed ? this.hash(node.partitionKeys) : { kind: 'global' } }]);
+      }
+      case 'sort': {
+        const input = this.plan(node.input);
+        const names = node.input.schema.names;
+        return this.add({
+          kind: 'sort', id, name: `Sort(orderBy=[${node.keys.map((k) => `${names[k.index]} ${k.ascending ? 'ASC' : 'DESC'}`).join(', ')}], offset=${node.offset}, fetch=${node.fetch ?? 'all'})`,
+          outputSchema, keys: node.keys, offset: node.offset, fetch: node.fetch,
+        }, 1, [{ from: input, partitioning: { kind: 'global' } }]);
+      }
       case 'project': case 'filter':
         throw new Error(`internal: ${node.kind} must be fused into a calc before physical planning`);
     }
+  }
+
+  private hash(keys: readonly number[]): Partitioning {
+    return { kind: 'hash', keys, maxParallelism: this.maxParallelism };
   }
 
   private forward(from: PlannedNode): PlannedNode['inputs'][number] {

@@ -60,6 +60,7 @@ function context(config: Record<string, string>) {
     config: new Configuration({ 'python.worker.pool-size': '2', ...config }),
     output: { emit: async (b) => { out.push(b); } },
     signal: new AbortController().signal, baseDir: FIXTURES,
+    keyedState: () => { throw new Error('the UDF-call operator keeps no keyed state'); },
   };
   const rows = () => out.flatMap((b) => Array.from({ length: b.numRows }, (_, i) => ({ row: b.data.get(i)!.toJSON(), kind: b.kindAt(i) })));
   return { ctx, out, metrics, rows };
