@@ -7,6 +7,7 @@ export const CoreOptions = {
   MAX_PARALLELISM: option('pipeline.max-parallelism', 128, 'Number of key groups; the upper bound for rescaling.', parseIntOption('pipeline.max-parallelism')),
   BATCH_SIZE: option('table.exec.batch-size', 4096, 'Rows per batch produced by sources.', parseIntOption('table.exec.batch-size')),
   CHANNEL_CAPACITY: option('taskmanager.network.buffers-per-channel', 8, 'Batches a channel buffers before the sender waits (backpressure).', parseIntOption('taskmanager.network.buffers-per-channel')),
+  TASK_HEAP_MB: option('taskmanager.memory.task.heap.size', 0, 'Heap limit (MB) of each slot thread; 0 = Node default. A slot over it fails with an out-of-memory error.', parseIntOption('taskmanager.memory.task.heap.size')),
   OPERATOR_CHAINING: option('pipeline.operator-chaining', true, 'Chain forward-connected operators into one task.', parseBoolOption('pipeline.operator-chaining')),
 };
 

@@ -9,6 +9,8 @@ import type { SlotCommand, SlotReport } from '../task/slot-protocol.ts';
 import type { JobSettings } from '../task/task-spec.ts';
 import { summarizeMetrics, type JobMetrics } from './job-metrics.ts';
 import { threadExecArgv } from './thread-exec-argv.ts';
+import { Configuration } from '../../config/configuration.ts';
+import { CoreOptions } from '../../config/options.ts';
 import { portsOf, wireTasks } from './wire-tasks.ts';
 
 export type JobStatus = 'RUNNING' | 'FINISHED' | 'CANCELED' | 'FAILED';
@@ -53,10 +55,15 @@ export class JobClient {
     this.donePromise = new Promise<JobResult>((resolve, reject) => { settle = { resolve, reject }; });
     this.donePromise.catch(() => {});
     const execArgv = threadExecArgv();
+    const heapMb = new Configuration(settings.config).get(CoreOptions.TASK_HEAP_MB);
+    const resourceLimits = heapMb > 0 ? { maxOldGenerationSizeMb: heapMb } : undefined;
     for (const tasks of slots) {
-      const worker = new Worker(SLOT_THREAD, { workerData: { job, tasks }, transferList: portsOf(tasks), execArgv, name: `weir-slot-${this.workers.length}` });
+      const worker = new Worker(SLOT_THREAD, { workerData: { job, tasks }, transferList: portsOf(tasks), execArgv, resourceLimits, name: `weir-slot-${this.workers.length}` });
       worker.on('message', (m: SlotReport) => this.onReport(m, settle));
-      worker.on('error', (e) => this.fail(new WeirError(ErrorCodes.TASK_FAILED, `Slot thread crashed: ${e.message}`, { cause: e }), settle));
+      worker.on('error', (e) => this.fail(new WeirError(ErrorCodes.TASK_FAILED, `Slot thread crashed: ${e.message}`, {
+        cause: e,
+        hint: (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'The slot ran out of heap: raise taskmanager.memory.task.heap.size, or use the persistent state backend (state.backend = rocksdb).' : undefined,
+      }), settle));
       worker.on('exit', (code) => {
         this.exited.add(worker);
         // terminate() ends threads with code 1; only an exit we did not ask for is a crash.
