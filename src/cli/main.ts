@@ -6,6 +6,8 @@ import { WeirError } from '../errors/weir-error.ts';
 import type { JobClient } from '../exec/job/job-client.ts';
 import { formatUdfTable } from './metrics-table.ts';
 import { trackProgress } from './progress.ts';
+import type { MetricsSnapshot } from '../metrics/metric-group.ts';
+import { startMetricsServer } from '../metrics/http/metrics-server.ts';
 
 /**
  * The `weir` command line. commander parses it (a well-kept parser with help, errors and sub-commands), so the
@@ -24,7 +26,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('-p, --parallelism <n>', 'default parallelism (sets parallelism.default)')
     .option('-D, --define <key=value...>', 'configuration options, e.g. -D python.worker.pool-size=2')
     .option('-q, --quiet', 'no progress line and no metrics table')
-    .action(async (file: string, opts: { parallelism?: string; define?: string[]; quiet?: boolean }) => {
+    .option('--metrics-port <port>', 'serve live metrics on 127.0.0.1:<port> (/metrics Prometheus text, /metrics.json)')
+    .action(async (file: string, opts: RunOptions) => {
       exitCode = await runFile(file, opts);
     });
 
@@ -46,7 +49,9 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-async function runFile(file: string, opts: { parallelism?: string; define?: string[]; quiet?: boolean }): Promise<number> {
+interface RunOptions { parallelism?: string; define?: string[]; quiet?: boolean; metricsPort?: string }
+
+async function runFile(file: string, opts: RunOptions): Promise<number> {
   // Options reach jobs through the environment, so a job file needs no CLI-specific code.
   if (opts.parallelism) process.env.WEIR_PARALLELISM = opts.parallelism;
   for (const d of opts.define ?? []) {
@@ -55,7 +60,9 @@ async function runFile(file: string, opts: { parallelism?: string; define?: stri
     process.env[`WEIR_CONF_${d.slice(0, eq)}`] = d.slice(eq + 1);
   }
   const jobs: Promise<void>[] = [];
-  const stop = onJobSubmitted((job, name) => { jobs.push(watch(job, name, !opts.quiet)); });
+  const live = new Map<string, MetricsSnapshot>();
+  const server = opts.metricsPort ? await serveMetrics(Number(opts.metricsPort), live) : null;
+  const stop = onJobSubmitted((job, name) => { jobs.push(watch(job, name, !opts.quiet, server ? live : null)); });
   try {
     await import(pathToFileURL(resolve(file)).href);
     await Promise.all(jobs);
@@ -65,19 +72,39 @@ async function runFile(file: string, opts: { parallelism?: string; define?: stri
     return 1;
   } finally {
     stop();
+    await server?.close();
   }
 }
 
-async function watch(job: JobClient, name: string, verbose: boolean): Promise<void> {
+/** Serves the latest metrics of every job of this run; refreshed by each job's watcher. */
+async function serveMetrics(port: number, live: Map<string, MetricsSnapshot>): Promise<{ close(): Promise<void> }> {
+  const server = await startMetricsServer({
+    port,
+    snapshot: () => {
+      const out: MetricsSnapshot = {};
+      for (const [job, snap] of live) for (const [k, v] of Object.entries(snap)) out[`job.${job}.${k}`] = v;
+      return out;
+    },
+  });
+  process.stderr.write(`metrics: ${server.url}/metrics\n`);
+  return server;
+}
+
+async function watch(job: JobClient, name: string, verbose: boolean, live: Map<string, MetricsSnapshot> | null): Promise<void> {
   const stopProgress = verbose ? trackProgress(job, name) : () => {};
+  const poll = live ? setInterval(() => { job.metrics().then((m) => live.set(name, m.raw), () => {}); }, 1000) : null;
+  poll?.unref();
   try {
     const result = await job.done();
     stopProgress();
+    if (poll) clearInterval(poll);
+    live?.set(name, result.metrics.raw);
     if (verbose && job.graph.bounded) {
       process.stderr.write(`\n[${name}] ${result.status} in ${(result.durationMs / 1000).toFixed(2)} s\n${formatUdfTable(result.metrics)}\n`);
     }
   } catch {
     stopProgress();
+    if (poll) clearInterval(poll);
     // The failure itself reaches the user through the job file's own await.
   }
 }
