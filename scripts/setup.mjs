@@ -9,8 +9,10 @@ import { hasNodeModules, must, root, venv, venvPython } from './env.mjs';
 const log = (m) => process.stderr.write(`weir setup: ${m}\n`);
 
 if (!hasNodeModules()) {
-  log('installing Node dependencies (npm ci)');
-  must('npm', ['ci', '--no-audit', '--no-fund']);
+  // `npm install` rather than `npm ci`: it still installs the locked versions, and `npm ci` rejects lock files whose
+  // optional platform packages (duckdb, msgpackr-extract) were recorded without versions by some npm configurations.
+  log('installing Node dependencies (npm install)');
+  must('npm', ['install', '--no-audit', '--no-fund']);
 }
 
 const bootstrap = process.env.WEIR_PYTHON_BOOTSTRAP || 'python3';
