@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
@@ -95,10 +96,13 @@ export class FsWriter implements SinkWriter {
     await Promise.all(leftovers.map((f) => rm(f.inProgress, { force: true })));
   }
 
+  private readonly writerId = randomUUID().slice(0, 8);
+
   private async openPart(): Promise<OpenPart> {
     this.ready ??= mkdir(this.opts.path, { recursive: true });
     await this.ready;
-    const name = `part-${this.ctx.subtaskIndex}-${this.counter++}.${this.ext}`;
+    // Flink's part-<uuid>-<subtask>-<n>: a writer-unique prefix so a later job appends files instead of overwriting.
+    const name = `part-${this.writerId}-${this.ctx.subtaskIndex}-${this.counter++}.${this.ext}`;
     const part: OpenPart = { final: join(this.opts.path, name), inProgress: join(this.opts.path, `.${name}.inprogress`), bytes: 0 };
     if (this.opts.format === 'arrow') {
       part.batches = [];

@@ -117,6 +117,9 @@ function clockFunction(names: string[], type: DataType, value: (ctx: KernelConte
   });
 }
 clockFunction(['CURRENT_TIMESTAMP', 'NOW'], DataTypes.TIMESTAMP_LTZ(3), (ctx) => BigInt(ctx.now));
+// PROCTIME() as a value: the processing time at which the batch is evaluated. As a time attribute (for processing-
+// time windows and deduplication) the event-time work builds on the same definition.
+clockFunction(['PROCTIME'], DataTypes.TIMESTAMP_LTZ(3), (ctx) => BigInt(ctx.now));
 clockFunction(['LOCALTIMESTAMP'], DataTypes.TIMESTAMP(3), (ctx) => BigInt(utcToLocal(ctx.now, ctx.timeZone)));
 clockFunction(['CURRENT_DATE'], DataTypes.DATE(), (ctx) => Math.floor(utcToLocal(ctx.now, ctx.timeZone) / MS_PER_DAY));
 clockFunction(['CURRENT_TIME', 'LOCALTIME'], DataTypes.TIME(), (ctx) => ((utcToLocal(ctx.now, ctx.timeZone) % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY);
