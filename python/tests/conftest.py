@@ -39,10 +39,12 @@ class Client:
         self.sock.connect(endpoint)
         self.seq = 0
 
-    def send(self, header: Dict[str, Any], body: Optional[bytes] = None) -> None:
+    def send(self, header: Dict[str, Any], body: Optional[bytes] = None, body2: Optional[bytes] = None) -> None:
         parts: List[Any] = [msgpack.packb(header, use_bin_type=True)]
-        if body is not None:
-            parts.append(body)
+        if body is not None or body2 is not None:
+            parts.append(body if body is not None else b"")
+        if body2 is not None:
+            parts.append(body2)
         self.sock.send_multipart(parts, copy=False)
 
     def recv(self) -> Tuple[Dict[str, Any], Optional[pa.RecordBatch]]:
@@ -53,8 +55,8 @@ class Client:
             batch = pa.ipc.open_stream(pa.py_buffer(frames[1].buffer)).read_next_batch()
         return header, batch
 
-    def request(self, header: Dict[str, Any], body: Optional[bytes] = None):
-        self.send(header, body)
+    def request(self, header: Dict[str, Any], body: Optional[bytes] = None, body2: Optional[bytes] = None):
+        self.send(header, body, body2)
         return self.recv()
 
     def next_seq(self) -> int:
@@ -72,8 +74,8 @@ class Client:
         self.sock.close()
 
 
-def ipc_bytes(columns: List[pa.Array]) -> bytes:
-    batch = pa.RecordBatch.from_arrays(columns, names=[f"a{i}" for i in range(len(columns))])
+def ipc_bytes(columns: List[pa.Array], names: Optional[List[str]] = None) -> bytes:
+    batch = pa.RecordBatch.from_arrays(columns, names=names or [f"a{i}" for i in range(len(columns))])
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, batch.schema) as w:
         w.write_batch(batch)
@@ -85,6 +87,15 @@ def eval_message(columns: List[pa.Array], program: List[Dict[str, Any]], outputs
     n = rows if rows is not None else (len(columns[0]) if columns else 0)
     header = {"type": "eval", "seq": seq, "rows": n, "program": program, "outputs": outputs}
     return header, (ipc_bytes(columns) if columns else None)
+
+
+def aggregate_message(seq: int, fn: int, mode: str, groups: List[int], n: int, args: List[pa.Array],
+                      kinds: Optional[List[int]] = None, acc: Optional[pa.Array] = None, **extra: Any):
+    """An ``aggregate`` request: frame 1 = g (+ k) + a0.., frame 2 = the groups' accumulators (when given)."""
+    cols = [pa.array(groups, pa.int32())] + ([pa.array(kinds, pa.int8())] if kinds is not None else []) + args
+    names = ["g"] + (["k"] if kinds is not None else []) + [f"a{i}" for i in range(len(args))]
+    header = {"type": "aggregate", "seq": seq, "fn": fn, "mode": mode, "rows": len(groups), "groups": n, **extra}
+    return header, ipc_bytes(cols, names), (ipc_bytes([acc], ["acc"]) if acc is not None else None)
 
 
 def start_worker(endpoint: str = "tcp://127.0.0.1:0", extra_env: Optional[Dict[str, str]] = None,

@@ -1,7 +1,9 @@
-"""PyFlink's scalar UDF surface (``pyflink.table.udf``): ``udf``, ``ScalarFunction``, ``FunctionContext``.
+"""PyFlink's UDF surface (``pyflink.table.udf``): ``udf``/``ScalarFunction``, ``udaf``/``AggregateFunction``,
+``udtf``/``TableFunction``, ``FunctionContext``.
 
-A module written for PyFlink runs on Weir with only its imports changed. ``udaf``/``udtf`` are deliberately
-absent: exporting shells the runtime cannot execute would let a job fail late instead of at import.
+A module written for PyFlink runs on Weir with only its imports changed. Table aggregate functions (``udtaf``)
+are deliberately absent: exporting shells the runtime cannot execute would let a job fail late instead of at
+import. Aggregate and table functions live in ``weir.aggregate`` / ``weir.table_function`` and are re-exported.
 """
 from __future__ import annotations
 
@@ -160,7 +162,18 @@ def udf(f: Any = None, input_types: Any = None, result_type: Any = None, determi
     return _create_udf(f, input_types, result_type, func_type, deterministic, name)
 
 
+# Re-exported at the end: those modules subclass the classes above.
+from weir.aggregate import (  # noqa: E402
+    AggregateFunction, ImperativeAggregateFunction, UserDefinedAggregateFunctionWrapper, udaf,
+)
+from weir.dataview import DataView, ListView, MapView  # noqa: E402
+from weir.table_function import (  # noqa: E402
+    DelegationTableFunction, TableFunction, UserDefinedTableFunctionWrapper, udtf,
+)
+
 __all__ = [
-    "DelegatingScalarFunction", "FunctionContext", "ScalarFunction", "UserDefinedFunction",
-    "UserDefinedFunctionWrapper", "UserDefinedScalarFunctionWrapper", "udf",
+    "AggregateFunction", "DataView", "DelegatingScalarFunction", "DelegationTableFunction", "FunctionContext",
+    "ImperativeAggregateFunction", "ListView", "MapView", "ScalarFunction", "TableFunction",
+    "UserDefinedAggregateFunctionWrapper", "UserDefinedFunction", "UserDefinedFunctionWrapper",
+    "UserDefinedScalarFunctionWrapper", "UserDefinedTableFunctionWrapper", "udaf", "udf", "udtf",
 ]

@@ -12,6 +12,7 @@ from weir.types.datatypes import (
 )
 from weir.types.parser import TypeParseError, format_type, parse_type
 from weir.types.row import Row, RowKind
+from weir.types.views import ListViewType, MapViewType
 
 
 def to_arrow(t: Any) -> Any:

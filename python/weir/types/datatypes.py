@@ -361,6 +361,18 @@ class DataTypes:
         return MapType(_as_type(key_type), _as_type(value_type), nullable)
 
     @staticmethod
+    def LIST_VIEW(element_type: Any) -> "DataType":
+        """A ``ListView`` field of an aggregate function's accumulator (travels as ``ARRAY<T>``)."""
+        from weir.types.views import ListViewType
+        return ListViewType(_as_type(element_type))
+
+    @staticmethod
+    def MAP_VIEW(key_type: Any, value_type: Any) -> "DataType":
+        """A ``MapView`` field of an aggregate function's accumulator (travels as ``MAP<K, V>``)."""
+        from weir.types.views import MapViewType
+        return MapViewType(_as_type(key_type), _as_type(value_type))
+
+    @staticmethod
     def FIELD(name: str, data_type: Any, description: Optional[str] = None) -> RowField:
         return RowField(name, _as_type(data_type), description)
 

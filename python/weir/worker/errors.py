@@ -26,8 +26,9 @@ class WorkerError(Exception):
 
     def __init__(self, code: str, message: str, *, function: Optional[str] = None,
                  traceback: Optional[str] = None, row: Optional[int] = None,
-                 values: Optional[List[Any]] = None) -> None:
+                 values: Optional[List[Any]] = None, group: Optional[int] = None) -> None:
         super().__init__(message)
+        self.group = group
         self.code = code
         self.message = message
         self.function = function
@@ -47,6 +48,8 @@ class WorkerError(Exception):
             # Eval errors always carry row/values (null when unknown) so the host can rely on the keys.
             header["row"] = self.row
             header["values"] = None if self.values is None else [render_value(v) for v in self.values]
+        if self.group is not None:  # aggregate requests: the group at fault (docs/protocol.md)
+            header["group"] = self.group
         return header
 
 

@@ -23,7 +23,9 @@ perf_ns = time.perf_counter_ns
 
 
 class LoadedFunction:
-    """An opened function owned by one client."""
+    """An opened scalar function owned by one client."""
+
+    kind = "scalar"
 
     def __init__(self, fn_id: int, spec: FunctionSpec, registry: MetricRegistry) -> None:
         self.id = fn_id

@@ -105,7 +105,8 @@ class Server:
                 raise WorkerError(PROTOCOL_ERROR, "message has no header frame")
             header = protocol.decode_header(rest[0].buffer)
             body = pa.py_buffer(rest[1].buffer) if len(rest) > 1 and len(rest[1]) > 0 else None
-            reply = session.handle(header, body)
+            body2 = pa.py_buffer(rest[2].buffer) if len(rest) > 2 and len(rest[2]) > 0 else None
+            reply = session.handle(header, body, body2)
         except WorkerError as err:
             if session.rejected:
                 return

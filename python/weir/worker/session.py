@@ -7,7 +7,7 @@ import os
 import platform
 import time
 import traceback
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import pyarrow as pa
 
@@ -21,12 +21,17 @@ from weir.worker.errors import (
     WorkerError,
 )
 from weir.worker.loader import build_spec, resolve
+from weir.worker.aggregate_runner import LoadedAggregate
+from weir.worker.function_kinds import KINDS, build_aggregate_spec, build_table_spec, check_kind
 from weir.worker.scalar_runner import LoadedFunction, Timings, Value, run_step
+from weir.worker.session_kinds import handle_aggregate, handle_table
+from weir.worker.table_runner import LoadedTableFunction
 
 log = logging.getLogger("weir.worker.session")
 perf_ns = time.perf_counter_ns
 
 Reply = Tuple[Dict[str, Any], Optional[Any]]  # (header, optional body buffer)
+Loaded = Union[LoadedFunction, LoadedAggregate, LoadedTableFunction]
 
 
 class WorkerConfig:
@@ -43,11 +48,11 @@ class ClientSession:
         self.authenticated = False
         self.rejected = False  # after AUTH_FAILED every later message is ignored
         self.client_name = ""
-        self.functions: Dict[int, LoadedFunction] = {}
+        self.functions: Dict[int, Loaded] = {}
 
     # -- dispatch ------------------------------------------------------------------------------------------------
-    def handle(self, header: Dict[str, Any], body: Optional[Any]) -> Optional[Reply]:
-        """Returns the reply, or None when the message must be ignored."""
+    def handle(self, header: Dict[str, Any], body: Optional[Any], body2: Optional[Any] = None) -> Optional[Reply]:
+        """Returns the reply, or None when the message must be ignored. ``body2`` is frame 2 (aggregate only)."""
         if self.rejected:
             return None
         kind = header.get("type")
@@ -61,6 +66,10 @@ class ClientSession:
                 return self._load(header), None
             if kind == "eval":
                 return self._eval(header, body)
+            if kind == "aggregate":
+                return self._result(header, *handle_aggregate(self.functions, header, body, body2))
+            if kind == "table":
+                return self._result(header, *handle_table(self.functions, header, body))
             if kind == "close":
                 self.close_functions()
                 return {"type": "closed", "seq": seq}, None
@@ -90,7 +99,7 @@ class ClientSession:
         reqs = h.get("functions")
         if not isinstance(reqs, list):
             raise WorkerError(PROTOCOL_ERROR, "load.functions must be a list")
-        loaded: List[LoadedFunction] = []
+        loaded: List[Loaded] = []
         try:
             for req in reqs:
                 loaded.append(self._load_one(req))
@@ -105,15 +114,25 @@ class ClientSession:
             self.functions[fn.id] = fn
         return {"type": "loaded", "seq": h.get("seq"), "functions": [fn.describe() for fn in loaded]}
 
-    def _load_one(self, req: Any) -> LoadedFunction:
+    def _load_one(self, req: Any) -> "Loaded":
         if not isinstance(req, dict) or _int(req.get("id")) is None or not isinstance(req.get("path"), str):
             raise WorkerError(PROTOCOL_ERROR, f"each load function needs an int id and a str path, got {req!r}")
-        if req.get("kind", "scalar") != "scalar":
-            raise WorkerError(PROTOCOL_ERROR, f"function kind {req.get('kind')!r} is not supported (only 'scalar')")
+        kind = req.get("kind", "scalar")
+        if kind not in KINDS:
+            raise WorkerError(PROTOCOL_ERROR, f"function kind {kind!r} is not supported (one of {', '.join(KINDS)})")
         obj = resolve(req["path"], self.config.base_dir)
-        spec = build_spec(req, obj)
         registry = MetricRegistry()
-        fn = LoadedFunction(_int(req["id"]), spec, registry)
+        fn: Loaded
+        if kind == "aggregate":
+            agg_spec = build_aggregate_spec(req, obj)
+            fn = LoadedAggregate(_int(req["id"]), agg_spec, registry)  # type: ignore[arg-type]
+        elif kind == "table":
+            table_spec = build_table_spec(req, obj)
+            fn = LoadedTableFunction(_int(req["id"]), table_spec, registry)  # type: ignore[arg-type]
+        else:
+            check_kind(req, obj, "scalar")
+            fn = LoadedFunction(_int(req["id"]), build_spec(req, obj), registry)  # type: ignore[arg-type]
+        spec = fn.spec
         params = req.get("job_parameters") or {}
         context = FunctionContext(MetricGroup(registry), {str(k): str(v) for k, v in params.items()})
         try:
@@ -162,6 +181,19 @@ class ClientSession:
             reply["metrics"] = metrics
         return reply, buf
 
+    def _result(self, h: Dict[str, Any], extra: Dict[str, Any], columns: List[pa.Array], fields: List[pa.Field],
+                rows: int, timings: Timings) -> Reply:
+        """The ``result`` reply of aggregate/table requests (same envelope as eval)."""
+        t0 = perf_ns()
+        buf = protocol.write_body(columns, fields, rows)
+        timings.ser_ns += perf_ns() - t0
+        reply: Dict[str, Any] = {"type": "result", "seq": h.get("seq"), "rows": rows, "timings": timings.as_dict(),
+                                 **extra}
+        metrics = self._metric_changes()
+        if metrics:
+            reply["metrics"] = metrics
+        return reply, buf
+
     def _bind_step(self, j: int, step: Any, batch: Optional[pa.RecordBatch], results: List[pa.Array],
                    rows: int) -> Tuple[LoadedFunction, List[Value]]:
         if not isinstance(step, dict) or not isinstance(step.get("args", []), list):
@@ -170,6 +202,9 @@ class ClientSession:
         if fn is None:
             raise WorkerError(UDF_UNKNOWN_FUNCTION, f"program[{j}] calls function id {step.get('fn')!r}, which this "
                                                     f"client never loaded (loaded: {sorted(self.functions)})")
+        if not isinstance(fn, LoadedFunction):
+            raise WorkerError(PROTOCOL_ERROR, f"program[{j}] calls function id {fn.id} ({fn.name!r}), a {fn.kind} "
+                                              f"function; send it an {fn.kind!r} request instead of eval")
         args: List[Value] = []
         for k, arg in enumerate(step.get("args", [])):
             where = f"program[{j}].args[{k}]"
@@ -233,7 +268,7 @@ def _int(v: Any) -> Optional[int]:
     return None
 
 
-def _close_quietly(fn: LoadedFunction) -> None:
+def _close_quietly(fn: Loaded) -> None:
     """close() failures are logged, not raised: the client is going away and can't act on them."""
     try:
         fn.spec.instance.close()
