@@ -9,6 +9,9 @@ export { TableEnvironment, type EnvironmentSettings } from './api/table-environm
 export { Table, type FieldLike } from './api/table.ts';
 export { TableDescriptor, TableDescriptorBuilder, type SchemaLike } from './api/table-descriptor.ts';
 export { TableResult } from './api/table-result.ts';
+export { formatRowsTable, type SqlResult } from './api/sql-result.ts';
+export { SqlPlanError } from './sql/planner/errors.ts';
+export { SqlParseError } from './sql/errors.ts';
 export { Row, type RowKindString } from './api/row.ts';
 export { onJobSubmitted } from './api/job-events.ts';
 export type { JobClient, JobResult, JobStatus } from './exec/job/job-client.ts';

@@ -1,12 +1,47 @@
 import { ErrorCodes } from '../errors/weir-error.ts';
 import { PlanError } from '../errors/errors.ts';
+import type { BoundExpression } from '../expr/expression.ts';
 import type { LogicalNode } from '../plan/logical/logical-node.ts';
+import type { DataType } from '../types/data-type.ts';
 import type { FunctionDefinition } from '../udf/function-definition.ts';
 import type { TableDescriptor } from './table-descriptor.ts';
 
+/** A computed column (`name AS expr` in CREATE TABLE): an expression over the physical columns. */
+export interface ComputedColumnSpec {
+  readonly name: string;
+  readonly type: DataType;
+  /** Bound over the descriptor's (physical) schema. */
+  readonly expr: BoundExpression;
+  /** The SQL text, for DESCRIBE. */
+  readonly sql: string;
+}
+
+/** `WATERMARK FOR column AS expr`, kept for event-time processing. */
+export interface WatermarkSpec {
+  /** The rowtime column (physical or computed). */
+  readonly column: string;
+  /** Bound over the physical columns followed by the computed ones. */
+  readonly expr: BoundExpression;
+  /** The SQL text, for DESCRIBE. */
+  readonly sql: string;
+}
+
+/**
+ * A catalog entry. Connector tables may carry what CREATE TABLE declares beyond the physical schema: computed
+ * columns (added by a projection over the source), a watermark and a primary key (NOT ENFORCED, as in Flink).
+ */
 export type CatalogTable =
-  | { readonly kind: 'connector'; readonly descriptor: TableDescriptor }
-  | { readonly kind: 'view'; readonly plan: LogicalNode };
+  | {
+    readonly kind: 'connector';
+    readonly descriptor: TableDescriptor;
+    readonly computed?: readonly ComputedColumnSpec[];
+    /** Declared column order when computed columns sit between physical ones (default: physical, then computed). */
+    readonly columnOrder?: readonly string[];
+    readonly watermark?: WatermarkSpec;
+    readonly primaryKey?: readonly string[];
+    readonly comment?: string;
+  }
+  | { readonly kind: 'view'; readonly plan: LogicalNode; readonly query?: string };
 
 /** The in-memory catalog of one TableEnvironment: tables, views and user-defined functions by name. */
 export class Catalog {
@@ -37,6 +72,12 @@ export class Catalog {
   }
 
   tableNames(): string[] { return [...this.tables.keys()].sort(); }
+
+  /** Whether a table or view of this name exists. */
+  hasTable(name: string): boolean { return this.tables.has(name); }
+
+  /** The entry, or undefined (no error). */
+  findTable(name: string): CatalogTable | undefined { return this.tables.get(name); }
 
   addFunction(def: FunctionDefinition, replace = false): void {
     const key = def.name.toLowerCase();

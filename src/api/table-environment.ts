@@ -11,6 +11,9 @@ import { optimize } from '../plan/optimizer/optimize.ts';
 import { producesUpdates } from '../plan/changelog-mode.ts';
 import { planJob } from '../plan/physical/physical-planner.ts';
 import { explainPlan } from '../plan/explain.ts';
+import { parseStatement, parseStatements } from '../sql/parse.ts';
+import { catalogTablePlan } from '../sql/planner/catalog-tables.ts';
+import { executeStatement, planSqlQuery } from '../sql/planner/statement-executor.ts';
 import { typesEqual, formatDataType } from '../types/data-type.ts';
 import { inspectPythonFunction } from '../udf/python/inspect.ts';
 import { inspectTsFunction } from '../udf/ts/define.ts';
@@ -19,6 +22,7 @@ import { notifyJobSubmitted } from './job-events.ts';
 import { Table } from './table.ts';
 import { TableDescriptor, toSchema, type SchemaLike } from './table-descriptor.ts';
 import { TableResult } from './table-result.ts';
+import type { SqlResult } from './sql-result.ts';
 import { inferValuesSchema } from './values-schema.ts';
 
 export interface EnvironmentSettings {
@@ -71,7 +75,7 @@ export class TableEnvironment {
 
   /** Registers a connector table (validated now: unknown connector or bad options fail here). */
   createTemporaryTable(name: string, descriptor: TableDescriptor): void {
-    this.validateSourceOrSink(descriptor);
+    this.validateDescriptor(descriptor);
     this.catalog.addTable(name, { kind: 'connector', descriptor });
   }
 
@@ -90,8 +94,34 @@ export class TableEnvironment {
   /** A table from the catalog by name, or a table read directly from a descriptor. */
   from(source: string | TableDescriptor): Table {
     if (source instanceof TableDescriptor) return new Table(this, this.sourcePlan('(anonymous)', source));
-    const entry = this.catalog.table(source);
-    return new Table(this, entry.kind === 'view' ? entry.plan : this.sourcePlan(source, entry.descriptor));
+    // Shared with SQL, so tables created with CREATE TABLE show their computed columns here too.
+    return new Table(this, catalogTablePlan(this, source, this.catalog.table(source)));
+  }
+
+  // ---- SQL ---------------------------------------------------------------------------------------------------------
+
+  /**
+   * A SELECT (or VALUES, WITH, UNION, …) as a Table, which mixes with the Table API:
+   * `env.sqlQuery('SELECT a, b FROM t').filter(col('a').isGreater(1))`. Tables and views registered either way are
+   * visible to both. Errors name the SQL line and column.
+   */
+  sqlQuery(sql: string): Table {
+    return new Table(this, planSqlQuery(this, sql));
+  }
+
+  /**
+   * Runs one SQL statement: DDL, SET/RESET, SHOW/DESCRIBE/EXPLAIN (rows), a query (a running job's rows), INSERT or
+   * a statement set (the submitted job). See {@link SqlResult}.
+   */
+  async executeSql(sql: string): Promise<SqlResult> {
+    return executeStatement(this, parseStatement(sql), sql);
+  }
+
+  /** Runs `;`-separated statements in order (SET affects the statements after it); one result per statement. */
+  async executeSqlScript(script: string): Promise<SqlResult[]> {
+    const results: SqlResult[] = [];
+    for (const statement of parseStatements(script)) results.push(await executeStatement(this, statement, script));
+    return results;
   }
 
   /**
@@ -140,6 +170,16 @@ export class TableEnvironment {
 
   /** @internal */
   executeInsert(table: Table, target: string | TableDescriptor): JobClient {
+    return this.submit(this.insertPlan(table, target), { kind: 'sink-in-plan' });
+  }
+
+  /** @internal Runs several checked INSERT plans ({@link insertPlan}) as one job: a statement set. */
+  executeInsertPlans(plans: readonly LogicalNode[]): JobClient {
+    return this.submit(plans, { kind: 'sink-in-plan' });
+  }
+
+  /** @internal The sink plan of an INSERT, checked: sink options, schema, and that an insert-only sink gets no updates. */
+  insertPlan(table: Table, target: string | TableDescriptor): LogicalNode {
     const [name, descriptor] = typeof target === 'string' ? [target, this.connectorTable(target)] : ['(anonymous)', target];
     const factory = this.connectors.sink(descriptor.connector);
     factory.validateSink(descriptor.options, descriptor.schema);
@@ -151,8 +191,7 @@ export class TableEnvironment {
         ErrorCodes.NOT_SUPPORTED,
       );
     }
-    const plan: LogicalNode = { kind: 'sink', schema: descriptor.schema, input: table.plan, table: name, connector: descriptor.connector, options: descriptor.options };
-    return this.submit(plan, { kind: 'sink-in-plan' });
+    return { kind: 'sink', schema: descriptor.schema, input: table.plan, table: name, connector: descriptor.connector, options: descriptor.options };
   }
 
   /** @internal */
@@ -162,8 +201,9 @@ export class TableEnvironment {
     return explainPlan(table.plan, optimized, graph);
   }
 
-  private submit(plan: LogicalNode, target: Parameters<typeof planJob>[2]): JobClient {
-    const graph = planJob(optimize(plan), this.config, target);
+  private submit(plan: LogicalNode | readonly LogicalNode[], target: Parameters<typeof planJob>[2]): JobClient {
+    const roots: readonly LogicalNode[] = Array.isArray(plan) ? plan : [plan as LogicalNode];
+    const graph = planJob(roots.map((p) => optimize(p)), this.config, target);
     const name = `${this.name}-${++this.jobCounter}`;
     const job = new JobClient(graph, { jobName: name, config: this.config.toJSON(), baseDir: this.baseDir });
     notifyJobSubmitted(job, name);
@@ -182,8 +222,11 @@ export class TableEnvironment {
     return entry.descriptor;
   }
 
-  /** A table may be a source, a sink or both; it must be valid for at least one of the roles its connector has. */
-  private validateSourceOrSink(d: TableDescriptor): void {
+  /**
+   * @internal A table may be a source, a sink or both; it must be valid for at least one of the roles its connector
+   * has. CREATE TABLE validates its WITH options through this too.
+   */
+  validateDescriptor(d: TableDescriptor): void {
     const registry = this.connectors;
     if (registry.hasSource(d.connector)) registry.source(d.connector).validateSource(d.options, d.schema);
     else if (registry.hasSink(d.connector)) registry.sink(d.connector).validateSink(d.options, d.schema);

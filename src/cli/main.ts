@@ -31,6 +31,16 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await runFile(file, opts);
     });
 
+  program.command('sql')
+    .description('Run a SQL script: statements in order; prints SHOW/DESCRIBE/EXPLAIN tables and query rows, waits for INSERT jobs')
+    .argument('<file>', 'SQL file, e.g. examples/orders.sql')
+    .option('-p, --parallelism <n>', 'default parallelism (sets parallelism.default)')
+    .option('-D, --define <key=value...>', 'configuration options, e.g. -D python.worker.pool-size=2')
+    .action(async (file: string, opts: { parallelism?: string; define?: string[] }) => {
+      const { runSqlFile } = await import('./sql-command.ts');
+      exitCode = await runSqlFile(file, opts);
+    });
+
   program.command('bench')
     .description('Run the throughput benchmarks (see benchmarks/README.md); arguments are passed to the runner')
     .allowUnknownOption()

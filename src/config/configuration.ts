@@ -71,6 +71,9 @@ export class Configuration {
 
   has(key: string): boolean { return this.values.has(key); }
 
+  /** Removes a key, so its option reads its default again (SQL `RESET 'key'`). */
+  remove(key: string): boolean { return this.values.delete(key); }
+
   toJSON(): Record<string, string> { return Object.fromEntries(this.values); }
 
   clone(): Configuration { return new Configuration(this.values); }

@@ -5,12 +5,17 @@ import type { JobGraph } from './physical/job-graph.ts';
 
 /** Flink-style EXPLAIN text: the plan as written, the optimized plan, and the job graph with chaining. */
 export function explainPlan(original: LogicalNode, optimized: LogicalNode, graph: JobGraph): string {
+  return explainPlans([original], [optimized], graph);
+}
+
+/** {@link explainPlan} for a job of several sink plans (a statement set): each tree in turn, then the one job graph. */
+export function explainPlans(originals: readonly LogicalNode[], optimized: readonly LogicalNode[], graph: JobGraph): string {
   return [
     '== Abstract Syntax Tree ==',
-    renderTree(original),
+    originals.map((n) => renderTree(n)).join('\n\n'),
     '',
     '== Optimized Logical Plan ==',
-    renderTree(optimized),
+    optimized.map((n) => renderTree(n)).join('\n\n'),
     '',
     '== Physical Execution Plan ==',
     renderGraph(graph),

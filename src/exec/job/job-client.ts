@@ -12,6 +12,7 @@ import { threadExecArgv } from './thread-exec-argv.ts';
 import { Configuration } from '../../config/configuration.ts';
 import { CoreOptions } from '../../config/options.ts';
 import { portsOf, wireTasks } from './wire-tasks.ts';
+import { acquireSlotThread, releaseSlotThread, type SlotThreadOptions } from './slot-pool.ts';
 
 export type JobStatus = 'RUNNING' | 'FINISHED' | 'CANCELED' | 'FAILED';
 
@@ -23,8 +24,19 @@ export interface JobResult {
 }
 
 type TaskSnapshot = { taskId: string; metrics: MetricsSnapshot };
+type Settle = { resolve: (r: JobResult) => void; reject: (e: unknown) => void };
 
-const SLOT_THREAD = new URL('../task/slot-thread-entry.mjs', import.meta.url);
+/** A slot thread while it runs this job: its listeners (removed when it is handed back) and its end-of-job report. */
+interface Slot {
+  readonly worker: Worker;
+  readonly listeners: { message: (m: SlotReport) => void; error: (e: Error) => void; exit: (code: number) => void };
+  /** Resolves with the thread's `slot-done` verdict (reusable or not), or false once it exited. */
+  readonly done: Promise<boolean>;
+  readonly settleDone: (reusable: boolean) => void;
+}
+
+/** How long a finished job waits for a slot thread's `slot-done` before terminating it instead. */
+const SLOT_DONE_TIMEOUT_MS = 2000;
 
 /**
  * A running job, as Flink's JobClient: `done()` settles when every task has finished (rejecting with the first
@@ -35,13 +47,16 @@ export class JobClient {
   readonly startedAt = Date.now();
   private status: JobStatus = 'RUNNING';
   private readonly workers: Worker[] = [];
+  private readonly slots: Slot[] = [];
+  private readonly threadOptions: SlotThreadOptions;
   private readonly finalMetrics = new Map<string, MetricsSnapshot>();
   private readonly donePromise: Promise<JobResult>;
   private pendingTasks: number;
   private failure: WeirError | null = null;
   private terminating = false;
   private requestCounter = 0;
-  private readonly metricRequests = new Map<number, (snapshots: TaskSnapshot[]) => void>();
+  private readonly metricRequests = new Map<number, { waiting: Set<Worker>; parts: TaskSnapshot[]; finish: () => void }>();
+  /** Threads this job no longer talks to: exited, or handed back to the slot pool. */
   private readonly exited = new Set<Worker>();
   readonly clientPort;
 
@@ -51,25 +66,33 @@ export class JobClient {
     const { slots, clientPort } = wireTasks(graph);
     this.clientPort = clientPort;
     this.pendingTasks = slots.reduce((n, s) => n + s.length, 0);
-    let settle!: { resolve: (r: JobResult) => void; reject: (e: unknown) => void };
+    let settle!: Settle;
     this.donePromise = new Promise<JobResult>((resolve, reject) => { settle = { resolve, reject }; });
     this.donePromise.catch(() => {});
-    const execArgv = threadExecArgv();
-    const heapMb = new Configuration(settings.config).get(CoreOptions.TASK_HEAP_MB);
-    const resourceLimits = heapMb > 0 ? { maxOldGenerationSizeMb: heapMb } : undefined;
+    this.threadOptions = slotThreadOptions(settings.config);
     for (const tasks of slots) {
-      const worker = new Worker(SLOT_THREAD, { workerData: { job, tasks }, transferList: portsOf(tasks), execArgv, resourceLimits, name: `weir-slot-${this.workers.length}` });
-      worker.on('message', (m: SlotReport) => this.onReport(m, settle));
-      worker.on('error', (e) => this.fail(new WeirError(ErrorCodes.TASK_FAILED, `Slot thread crashed: ${e.message}`, {
-        cause: e,
-        hint: (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'The slot ran out of heap: raise taskmanager.memory.task.heap.size, or use the persistent state backend (state.backend = rocksdb).' : undefined,
-      }), settle));
-      worker.on('exit', (code) => {
-        this.exited.add(worker);
-        // terminate() ends threads with code 1; only an exit we did not ask for is a crash.
-        if (code !== 0 && !this.terminating && this.status === 'RUNNING') this.fail(new WeirError(ErrorCodes.TASK_FAILED, `Slot thread exited with code ${code}`), settle);
-      });
+      // A pooled thread left by an earlier job when there is one (src/exec/job/slot-pool.ts), else a new one.
+      const worker = acquireSlotThread(this.threadOptions, { job, tasks }, portsOf(tasks), `weir-slot-${this.workers.length}`);
+      let settleDone!: (reusable: boolean) => void;
+      const done = new Promise<boolean>((r) => { settleDone = r; });
+      const listeners: Slot['listeners'] = {
+        message: (m: SlotReport) => this.onReport(worker, m, settle, settleDone),
+        error: (e) => this.fail(new WeirError(ErrorCodes.TASK_FAILED, `Slot thread crashed: ${e.message}`, {
+          cause: e,
+          hint: (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'The slot ran out of heap: raise taskmanager.memory.task.heap.size, or use the persistent state backend (state.backend = rocksdb).' : undefined,
+        }), settle),
+        exit: (code) => {
+          this.forget(worker);
+          settleDone(false);
+          // terminate() ends threads with code 1; only an exit we did not ask for is a crash.
+          if (code !== 0 && !this.terminating && this.status === 'RUNNING') this.fail(new WeirError(ErrorCodes.TASK_FAILED, `Slot thread exited with code ${code}`), settle);
+        },
+      };
+      worker.on('message', listeners.message);
+      worker.on('error', listeners.error);
+      worker.on('exit', listeners.exit);
       this.workers.push(worker);
+      this.slots.push({ worker, listeners, done, settleDone });
     }
   }
 
@@ -81,7 +104,7 @@ export class JobClient {
   async cancel(): Promise<void> {
     if (this.status !== 'RUNNING') return;
     this.status = 'CANCELED';
-    this.broadcast({ type: 'cancel' });
+    this.broadcast({ type: 'cancel', jobId: this.jobId });
     await this.donePromise.catch(() => undefined);
   }
 
@@ -99,19 +122,34 @@ export class JobClient {
     const requestId = this.requestCounter++;
     return new Promise((resolve) => {
       const parts: TaskSnapshot[] = [];
-      let remaining = alive.length;
       const finish = () => { clearTimeout(timer); this.metricRequests.delete(requestId); resolve(parts); };
-      // A slot that exits between the request and its answer must not stall metrics().
+      // A slot that stops answering must not stall metrics() (one that exits or is handed back counts as answered).
       const timer = setTimeout(finish, 2000);
-      this.metricRequests.set(requestId, (snaps) => { parts.push(...snaps); if (--remaining === 0) finish(); });
-      for (const w of alive) w.postMessage({ type: 'metrics', requestId } satisfies SlotCommand);
+      this.metricRequests.set(requestId, { waiting: new Set(alive), parts, finish });
+      for (const w of alive) w.postMessage({ type: 'metrics', jobId: this.jobId, requestId } satisfies SlotCommand);
     });
   }
 
-  private onReport(m: SlotReport, settle: { resolve: (r: JobResult) => void; reject: (e: unknown) => void }): void {
+  /** The job stops talking to a thread (it exited, or went back to the pool): pending metric requests skip it. */
+  private forget(worker: Worker): void {
+    this.exited.add(worker);
+    for (const r of [...this.metricRequests.values()]) if (r.waiting.delete(worker) && r.waiting.size === 0) r.finish();
+  }
+
+  private onReport(worker: Worker, m: SlotReport, settle: Settle, settleDone: (reusable: boolean) => void): void {
     switch (m.type) {
-      case 'metrics':
-        this.metricRequests.get(m.requestId)?.(m.snapshots);
+      case 'metrics': {
+        const request = this.metricRequests.get(m.requestId);
+        if (request?.waiting.delete(worker)) {
+          request.parts.push(...m.snapshots);
+          if (request.waiting.size === 0) request.finish();
+        }
+        return;
+      }
+      case 'slot-done':
+        settleDone(m.jobId === this.jobId && m.reusable);
+        return;
+      case 'slot-broken':
         return;
       case 'task-finished':
         this.finalMetrics.set(m.taskId, m.metrics);
@@ -134,14 +172,14 @@ export class JobClient {
     if (this.failure || this.status === 'FINISHED') return;
     this.failure = error;
     this.status = 'FAILED';
-    this.broadcast({ type: 'cancel' });
+    this.broadcast({ type: 'cancel', jobId: this.jobId });
     // Tasks get a grace period to close their operators (and kill UDF workers) before their threads are stopped.
     setTimeout(() => void this.terminate(), 5000).unref();
     settle.reject(error);
   }
 
-  private async finish(settle: { resolve: (r: JobResult) => void; reject: (e: unknown) => void }): Promise<void> {
-    await this.terminate();
+  private async finish(settle: Settle): Promise<void> {
+    await this.releaseSlots();
     if (this.failure) return;
     const status = this.status === 'CANCELED' ? 'CANCELED' : 'FINISHED';
     this.status = status;
@@ -150,11 +188,43 @@ export class JobClient {
   }
 
   private broadcast(command: SlotCommand): void {
-    for (const w of this.workers) w.postMessage(command);
+    for (const w of this.workers) if (!this.exited.has(w)) w.postMessage(command);
+  }
+
+  /**
+   * Every task has reported: threads of a cleanly finished job that report themselves clean go back to the slot
+   * pool for later jobs; the others (failure, cancellation, resources left open) are terminated.
+   */
+  private async releaseSlots(): Promise<void> {
+    if (this.failure || this.status !== 'RUNNING') return this.terminate();
+    this.terminating = true;
+    await Promise.all(this.slots.map(async (slot) => {
+      if (this.exited.has(slot.worker)) return;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((r) => { timer = setTimeout(() => r(false), SLOT_DONE_TIMEOUT_MS); });
+      const reusable = await Promise.race([slot.done, timeout]);
+      clearTimeout(timer);
+      if (!reusable || this.exited.has(slot.worker)) { await slot.worker.terminate(); return; }
+      this.detach(slot);
+      releaseSlotThread(slot.worker, this.threadOptions);
+    }));
+  }
+
+  private detach(slot: Slot): void {
+    slot.worker.off('message', slot.listeners.message);
+    slot.worker.off('error', slot.listeners.error);
+    slot.worker.off('exit', slot.listeners.exit);
+    this.forget(slot.worker);
   }
 
   private async terminate(): Promise<void> {
     this.terminating = true;
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all(this.workers.map((w) => (this.exited.has(w) ? undefined : w.terminate())));
   }
+}
+
+/** Thread options of a job's slot threads (threads are pooled per set of options). */
+export function slotThreadOptions(config: Record<string, string>): SlotThreadOptions {
+  const heapMb = new Configuration(config).get(CoreOptions.TASK_HEAP_MB);
+  return { execArgv: threadExecArgv(), resourceLimits: heapMb > 0 ? { maxOldGenerationSizeMb: heapMb } : undefined };
 }

@@ -8,9 +8,14 @@ import { InputGate } from '../channel/input-gate.ts';
  */
 export async function* resultBatches(port: MessagePort, failed: Promise<unknown>, signal: AbortSignal): AsyncGenerator<ChangeBatch> {
   const gate = new InputGate([{ port, input: 0 }], signal);
-  // A failing job must wake a consumer that is waiting for rows; the failure itself is thrown by the caller.
+  // A failing or cancelled job must wake a consumer that is waiting for rows; the failure itself is thrown by the
+  // caller. A finished job's rows and 'end' are already queued on the port (the collect task sends them before it
+  // reports), though not necessarily delivered yet: reading goes on until 'end'.
   let failure: unknown = null;
-  const stop = failed.then(() => null, (e) => { failure = e; return null; });
+  const stop = failed.then(
+    (r) => ((r as { status?: string } | undefined)?.status === 'FINISHED' ? new Promise<null>(() => {}) : null),
+    (e) => { failure = e; return null; },
+  );
   try {
     for (;;) {
       const next = await Promise.race([gate.next(), stop]);

@@ -13,19 +13,25 @@ export type PlanTarget = { kind: 'collect' } | { kind: 'sink-in-plan' };
 
 /**
  * Turns an optimized logical plan into a job graph: one physical node per logical node, a parallelism for each,
- * a partitioning for each edge, then chaining of forward edges.
+ * a partitioning for each edge, then chaining of forward edges. Several roots (each ending in a sink: a statement
+ * set) become one graph of independent pipelines that run as one job.
  */
-export function planJob(root: LogicalNode, config: Configuration, target: PlanTarget): JobGraph {
+export function planJob(root: LogicalNode | readonly LogicalNode[], config: Configuration, target: PlanTarget): JobGraph {
+  const roots: readonly LogicalNode[] = Array.isArray(root) ? root : [root as LogicalNode];
+  if (roots.length === 0 || (target.kind === 'collect' && roots.length !== 1)) {
+    throw new Error(`internal: a ${target.kind} job needs ${target.kind === 'collect' ? 'exactly one root' : 'at least one root'}, got ${roots.length}`);
+  }
   const planner = new PhysicalPlanner(config);
-  let top = planner.plan(root);
+  let top = planner.plan(roots[0]);
+  for (const r of roots.slice(1)) top = planner.plan(r);
   if (target.kind === 'collect') {
     top = planner.add(
-      { kind: 'collect', id: planner.nextId(), name: 'Collect', outputSchema: root.schema.columns },
+      { kind: 'collect', id: planner.nextId(), name: 'Collect', outputSchema: roots[0].schema.columns },
       1,
       [{ from: top, partitioning: { kind: 'global' } }],
     );
   }
-  return chainOperators(planner.nodes, isBounded(root), config.get(CoreOptions.OPERATOR_CHAINING));
+  return chainOperators(planner.nodes, roots.every(isBounded), config.get(CoreOptions.OPERATOR_CHAINING));
 }
 
 class PhysicalPlanner {

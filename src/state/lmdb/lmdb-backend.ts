@@ -40,6 +40,8 @@ export class LmdbStateBackend extends KeyedBackendBase implements LmdbScope {
   keyVersion = 0;
   private readonly views = new Set<ReadView>();
   private readonly cleanup: { table: number; from: Buffer | undefined } = { table: 0, from: undefined };
+  /** Table sizes as of dispose: the runtime's final metrics snapshot reads the size gauges after the store closed. */
+  private finalSizes: Map<number, StateTableSize> | null = null;
 
   constructor(options: LmdbBackendOptions) {
     super(options);
@@ -109,11 +111,18 @@ export class LmdbStateBackend extends KeyedBackendBase implements LmdbScope {
   }
 
   protected tableSize(meta: TableMeta): StateTableSize {
+    const final = this.finalSizes?.get(meta.id);
+    if (final) return final;
     const { entries, bytes } = this.store.size(meta.id);
     return { table: meta.name, kind: meta.kind, entries, bytes };
   }
 
   async dispose(): Promise<void> {
+    if (this.finalSizes === null) {
+      const sizes = new Map<number, StateTableSize>();
+      for (const t of this.tables) sizes.set(t.id, this.tableSize(t));
+      this.finalSizes = sizes;
+    }
     for (const v of this.views) v.done();
     this.views.clear();
     await this.store.close();
