@@ -157,6 +157,16 @@ ${formatRecords(r.records, true)}
 
 ${formatRatios(r.records, true) || '(no Weir record with a peer in this run)'}
 
+## Where Weir's time goes
+
+From the UDF operator's active span: start-up = job submitted → first request to the UDF (slot threads, Python
+workers or TS worker threads starting), steady = first request → last result. Caution: some steady rates below
+exceed the transport limit measured in the same run, which is impossible for a real steady state; the span
+(\`udf.<name>.activeSpan\`, merged over subtasks/workers) likely places the first request too late, so read
+start-up as an upper bound and steady rows/s as optimistic until that metric is checked.
+
+${weirPhases(r.records, true) || '(no Weir phase metrics in this run)'}
+
 ## Latency
 
 ${lat ? `At a fixed ${fmtInt(Number(lat.input_rows_per_s))} rows/s input with default bundle settings (\`python.fn-execution.bundle.time\`
@@ -189,4 +199,13 @@ npm run bench:setup-peers             # PyFlink and PySpark in benchmarks/.peers
 ${r.command}
 \`\`\`
 `;
+}
+
+/** Weir's end-to-end time split into start-up and steady state, per scenario. */
+export function weirPhases(records: readonly BenchRecord[], md = false): string {
+  const rs = records.filter((r) => r.engine === 'weir' && measured(r) && typeof r.startup_s === 'number');
+  if (rs.length === 0) return '';
+  return table(['scenario', 'seconds', 'start-up s', 'steady s', 'rows/s end to end', 'rows/s steady'],
+    rs.map((r) => [r.scenario, r.seconds.toFixed(2), Number(r.startup_s).toFixed(2), Number(r.steady_s).toFixed(2),
+      fmtInt(r.rows_per_s), fmtInt(Number(r.steady_rows_per_s))]), 1, md);
 }
