@@ -1,6 +1,7 @@
 import { ConnectorError } from '../errors/errors.ts';
 import { ErrorCodes } from '../errors/weir-error.ts';
 import type { ConnectorOptions } from './connector.ts';
+import { editDistance } from '../util/edit-distance.ts';
 
 /** Options every table has besides the connector's own (Flink's `connector` key). */
 const ALWAYS_ALLOWED = new Set(['connector']);
@@ -40,17 +41,6 @@ function closest(key: string, known: Set<string>): string | undefined {
   return best;
 }
 
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
-}
 
 const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|milli|millis|milliseconds?|s|sec|secs|seconds?|min|mins|minutes?|h|hours?|d|days?)?\s*$/i;
 const SIZE = /^\s*(\d+(?:\.\d+)?)\s*(b|bytes?|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$/i;

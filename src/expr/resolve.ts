@@ -11,6 +11,7 @@ import { lookupBuiltin, registeredNames, type ArgInfo } from './functions/regist
 import { implicitlyCastable, sameType } from './types/coercion.ts';
 import { toInternal } from './types/js-values.ts';
 import { inferLiteralType } from './types/literal.ts';
+import { editDistance } from '../util/edit-distance.ts';
 
 /** Finds a catalog (user) function by name; the catalog decides how names match. */
 export type FunctionLookup = (name: string) => FunctionDefinition | undefined;
@@ -118,16 +119,3 @@ function closeNames(name: string): string[] {
     .map(({ c }) => c);
 }
 
-function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0];
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length];
-}

@@ -4,6 +4,7 @@ import { formatDate, formatTime, formatTimestamp, tsToMillis, unitsPerMilli } fr
 import { zoneOffsetMillis } from '../temporal/zone.ts';
 import type { Scalar } from '../eval/values.ts';
 import { decodeUtf8 } from '../eval/utf8.ts';
+import { javaDouble as javaDoubleString, javaFloat as javaFloatString } from '../../batch/values/java-text.ts';
 
 /**
  * SQL text of internal values, as Flink's CAST(x AS STRING): TRUE/FALSE, Java's Double.toString for
@@ -39,28 +40,6 @@ export function valueToString(value: Scalar, type: DataType, timeZone: string): 
   }
 }
 
-/** Java's Double.toString: shortest digits, 'E' notation outside [1e-3, 1e7), always a fraction digit. */
-export function javaDoubleString(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return 'Infinity';
-  if (x === -Infinity) return '-Infinity';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const abs = Math.abs(x);
-  if (abs >= 1e-3 && abs < 1e7) {
-    const s = String(x);
-    return s.includes('.') ? s : `${s}.0`;
-  }
-  // toExponential() gives the shortest round-trip mantissa, like Java.
-  const [mant, exp] = x.toExponential().split('e');
-  return `${mant.includes('.') ? mant : `${mant}.0`}E${exp.startsWith('+') ? exp.slice(1) : exp}`;
-}
+/** Java's Double.toString and Float.toString, shared with the print format (one implementation). */
+export { javaDoubleString, javaFloatString };
 
-/** Java's Float.toString: the shortest digits that round-trip through float32. */
-export function javaFloatString(x: number): string {
-  if (!Number.isFinite(x) || x === 0) return javaDoubleString(x);
-  for (let p = 1; p <= 9; p++) {
-    const candidate = Number(x.toPrecision(p));
-    if (Math.fround(candidate) === x) return javaDoubleString(candidate);
-  }
-  return javaDoubleString(x);
-}

@@ -4,6 +4,7 @@ import type { Cursor } from './cursor.ts';
 import { createStatement, dropStatement } from './ddl.ts';
 import { parseExpr } from './expression.ts';
 import { isNestedQueryStart, parseQuery } from './query.ts';
+import { editDistance } from '../../util/edit-distance.ts';
 
 const STATEMENT_WORDS = ['SELECT', 'WITH', 'VALUES', 'INSERT', 'CREATE', 'DROP', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN', 'SET', 'RESET', 'EXECUTE', 'BEGIN'];
 const SHOW_WHAT = ['TABLES', 'VIEWS', 'FUNCTIONS', 'USER FUNCTIONS', 'CATALOGS', 'DATABASES', 'MODULES', 'FULL MODULES', 'JOBS', 'CURRENT CATALOG', 'CURRENT DATABASE'];
@@ -60,15 +61,6 @@ function suggestion(t: Token): string | undefined {
   return best ? `Did you mean ${best}?` : undefined;
 }
 
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}
 
 /** `INSERT INTO | OVERWRITE [TABLE] t [PARTITION (k = v, …)] [(cols)] query`. */
 function insert(p: Cursor, start: Token, execute: boolean): InsertStatement {

@@ -4,6 +4,7 @@ import type { DataType } from '../../types/data-type.ts';
 import type { SourcePos } from '../tokens.ts';
 import { fail } from './errors.ts';
 import type { PendingRank } from './rank-planner.ts';
+import { editDistance } from '../../util/edit-distance.ts';
 
 /**
  * One column visible to SQL names: `qualifier.name` (or just `name`) refers to column `index` of the relation's
@@ -103,16 +104,3 @@ export function suggest(name: string, known: readonly string[]): string | undefi
   return `Did you mean ${near.slice(0, 3).map((n) => `'${n}'`).join(' or ')}?${caseOnly ? ' Names are case-sensitive.' : ''}`;
 }
 
-function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0];
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length];
-}
