@@ -3,117 +3,21 @@
  * by key without per-row objects or strings.
  */
 import type * as arrow from 'apache-arrow';
-import { isValidAt, valueAt } from '../../batch/values/read.ts';
-import type { DataType } from '../../types/data-type.ts';
+import { encodeKeyBuffer } from './keyed/key-encoding.ts';
 
 /** The key bytes of every row: row i's key is `bytes.subarray(offsets[i], offsets[i + 1])`. */
 export interface EncodedKeys {
   readonly bytes: Uint8Array;
-  readonly offsets: Int32Array;
+  readonly offsets: Uint32Array;
 }
-
-const encoder = new TextEncoder();
 
 /**
- * Encodes the key columns of each row: per column a tag byte (0 NULL, 1 value), then for fixed-width types the
- * value's raw little-endian bytes (the same bytes `hashRows` hashes, so equal keys have equal bytes and hash),
- * 1 byte for BOOLEAN, and `u32 length + bytes` for strings, binaries and (as JSON text) nested types. Keys are
- * only compared for equality, never ordered, so the raw form is enough.
+ * Encodes the group-key columns of each row with the keyed operators' shared encoding (src/exec/operators/keyed/
+ * key-encoding.ts): equal keys have equal bytes, as `hashRows` sees them.
  */
-export function encodeKeys(batch: arrow.RecordBatch, keys: readonly number[], types: readonly DataType[]): EncodedKeys {
-  const n = batch.numRows;
-  const offsets = new Int32Array(n + 1);
-  if (keys.length === 0) return { bytes: new Uint8Array(0), offsets };
-  const columns = keys.map((k, j) => columnEncoder(batch.getChildAt(k)!.data[0], types[j]));
-  const lengths = new Int32Array(n);
-  for (const c of columns) c.measure(lengths);
-  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i] + lengths[i];
-  const bytes = new Uint8Array(offsets[n]);
-  const pos = offsets.slice(0, n);
-  for (const c of columns) c.write(bytes, pos);
-  return { bytes, offsets };
-}
-
-interface ColumnEncoder {
-  /** Adds each row's encoded length of this column to `lengths`. */
-  measure(lengths: Int32Array): void;
-  /** Writes each row's bytes at `pos[i]` and advances it. */
-  write(out: Uint8Array, pos: Int32Array): void;
-}
-
-function columnEncoder(data: arrow.Data, type: DataType): ColumnEncoder {
-  const n = data.length;
-  const valid = (i: number) => isValidAt(data, i);
-  switch (type.kind) {
-    case 'BOOLEAN':
-      return {
-        measure: (lengths) => { for (let i = 0; i < n; i++) lengths[i] += valid(i) ? 2 : 1; },
-        write: (out, pos) => {
-          const bits = data.values as Uint8Array;
-          for (let i = 0; i < n; i++) {
-            if (!valid(i)) { out[pos[i]++] = 0; continue; }
-            const j = data.offset + i;
-            out[pos[i]++] = 1;
-            out[pos[i]++] = (bits[j >> 3] >> (j & 7)) & 1;
-          }
-        },
-      };
-    case 'STRING': case 'BYTES':
-      return variableWidth(n, valid, (i) => {
-        const o = data.valueOffsets as Int32Array;
-        return (data.values as Uint8Array).subarray(o[i], o[i + 1]);
-      });
-    case 'ARRAY': case 'MAP': case 'ROW': case 'NULL': {
-      const texts = new Array<Uint8Array>(n);
-      for (let i = 0; i < n; i++) {
-        if (valid(i)) texts[i] = encoder.encode(JSON.stringify(valueAt(data, type, i), jsonSafe) ?? 'null');
-      }
-      return variableWidth(n, (i) => type.kind !== 'NULL' && valid(i), (i) => texts[i]);
-    }
-    default: {
-      // Fixed width: value buffers are sliced to the Data's rows, so row i starts at byteOffset + i * width.
-      const values = data.values as unknown as { buffer: ArrayBufferLike; byteOffset: number; BYTES_PER_ELEMENT: number };
-      const width = values.BYTES_PER_ELEMENT * data.stride;
-      const raw = new Uint8Array(values.buffer, values.byteOffset, n * width);
-      return {
-        measure: (lengths) => { for (let i = 0; i < n; i++) lengths[i] += valid(i) ? 1 + width : 1; },
-        write: (out, pos) => {
-          for (let i = 0; i < n; i++) {
-            let p = pos[i];
-            if (!valid(i)) { out[p] = 0; pos[i] = p + 1; continue; }
-            out[p++] = 1;
-            for (let b = i * width, end = b + width; b < end; b++) out[p++] = raw[b];
-            pos[i] = p;
-          }
-        },
-      };
-    }
-  }
-}
-
-function variableWidth(n: number, valid: (i: number) => boolean, bytesAt: (i: number) => Uint8Array): ColumnEncoder {
-  return {
-    measure: (lengths) => { for (let i = 0; i < n; i++) lengths[i] += valid(i) ? 5 + bytesAt(i).length : 1; },
-    write: (out, pos) => {
-      for (let i = 0; i < n; i++) {
-        let p = pos[i];
-        if (!valid(i)) { out[p] = 0; pos[i] = p + 1; continue; }
-        const b = bytesAt(i);
-        out[p++] = 1;
-        out[p++] = b.length & 0xff; out[p++] = (b.length >>> 8) & 0xff;
-        out[p++] = (b.length >>> 16) & 0xff; out[p++] = b.length >>> 24;
-        out.set(b, p);
-        pos[i] = p + b.length;
-      }
-    },
-  };
-}
-
-function jsonSafe(_: string, x: unknown): unknown {
-  if (typeof x === 'bigint') return `${x}n`;
-  if (x instanceof Map) return [...x.entries()];
-  if (x instanceof Uint8Array) return Array.from(x);
-  return x;
+export function encodeKeys(batch: arrow.RecordBatch, keys: readonly number[]): EncodedKeys {
+  const { buffer, offsets } = encodeKeyBuffer(batch, keys);
+  return { bytes: buffer, offsets };
 }
 
 /** The rows of a run grouped by key; groups are numbered in order of first appearance. */
@@ -180,7 +84,7 @@ export function concatKeys(parts: readonly EncodedKeys[]): EncodedKeys {
   let size = 0;
   for (const p of parts) { rows += p.offsets.length - 1; size += p.bytes.length; }
   const bytes = new Uint8Array(size);
-  const offsets = new Int32Array(rows + 1);
+  const offsets = new Uint32Array(rows + 1);
   let r = 0;
   let base = 0;
   for (const p of parts) {

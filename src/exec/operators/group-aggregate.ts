@@ -53,7 +53,6 @@ export class GroupAggregateOperator implements StreamOperator {
   private miniBatch: MiniBatchSettings | null = null;
   private outputBatchSize = 4096;
   private readonly outputSchema: arrow.Schema;
-  private readonly keyTypes: readonly DataType[];
   private readonly outputTypes: readonly DataType[];
 
   // Mini-batch buffer and its timer. Operator calls and the timer's flush are serialized through `tail`.
@@ -65,7 +64,6 @@ export class GroupAggregateOperator implements StreamOperator {
 
   constructor(private readonly node: GroupAggregateNode) {
     this.outputSchema = Schema.fromJSON([...node.outputSchema]).toArrow();
-    this.keyTypes = node.groupKeys.map((k) => node.inputSchema[k].type);
     this.outputTypes = node.outputSchema.map((c) => c.type);
   }
 
@@ -174,7 +172,7 @@ export class GroupAggregateOperator implements StreamOperator {
     if (batches.length === 1) {
       const batch = batches[0];
       return {
-        keys: encodeKeys(batch.data, groupKeys, this.keyTypes),
+        keys: encodeKeys(batch.data, groupKeys),
         hashes: hashRows(batch.data, groupKeys),
         run: { readers, bases, batchOf: null },
       };
@@ -186,7 +184,7 @@ export class GroupAggregateOperator implements StreamOperator {
     const parts = batches.map((batch, b) => {
       hashes.set(hashRows(batch.data, groupKeys), bases[b]);
       batchOf.fill(b, bases[b], bases[b] + batch.numRows);
-      return encodeKeys(batch.data, groupKeys, this.keyTypes);
+      return encodeKeys(batch.data, groupKeys);
     });
     return { keys: concatKeys(parts), hashes, run: { readers, bases, batchOf } };
   }

@@ -34,6 +34,26 @@ export function encodeKeys(batch: arrow.RecordBatch, keys: readonly number[]): E
   const n = batch.numRows;
   const hashes = hashRows(batch, keys);
   if (keys.length === 0) return { bytes: new Array<Uint8Array>(n).fill(CONSTANT_KEY), hashes, hasNull: null };
+  const { buffer, offsets, hasNull } = encodeKeyBuffer(batch, keys);
+  const bytes = new Array<Uint8Array>(n);
+  for (let i = 0; i < n; i++) bytes[i] = buffer.subarray(offsets[i], offsets[i + 1]);
+  return { bytes, hashes, hasNull };
+}
+
+/** The key bytes of all rows in one buffer: row i's key is `buffer.subarray(offsets[i], offsets[i + 1])`. */
+export interface KeyBuffer {
+  readonly buffer: Uint8Array;
+  readonly offsets: Uint32Array;
+  /** As in {@link EncodedKeys}. */
+  readonly hasNull: Uint8Array | null;
+}
+
+/**
+ * The encoding of {@link encodeKeys} without per-row views, for operators that group a batch's rows by key bytes
+ * directly (group aggregation). With no key columns every key is empty.
+ */
+export function encodeKeyBuffer(batch: arrow.RecordBatch, keys: readonly number[]): KeyBuffer {
+  const n = batch.numRows;
   const columns = keys.map((k) => columnEncoder(batch.data.children[k]));
   const lengths = new Uint32Array(n);
   for (const c of columns) c.addLengths(lengths);
@@ -46,9 +66,7 @@ export function encodeKeys(batch: arrow.RecordBatch, keys: readonly number[]): E
     if (c.data.nullCount > 0 || arrow.DataType.isNull(c.data.type)) hasNull ??= new Uint8Array(n);
     c.write(buffer, cursor, hasNull);
   }
-  const bytes = new Array<Uint8Array>(n);
-  for (let i = 0; i < n; i++) bytes[i] = buffer.subarray(offsets[i], offsets[i + 1]);
-  return { bytes, hashes, hasNull };
+  return { buffer, offsets, hasNull };
 }
 
 interface ColumnEncoder {
