@@ -140,20 +140,7 @@ def run_accumulate(fn: LoadedAggregate, args: List[Value], groups: np.ndarray, k
                                      f"raised {type(exc).__name__}: {exc} (row {i}, group {g_list[i]})",
                           function=fn.name, traceback=traceback.format_exc(), row=i,
                           values=row_values(args, i), group=g_list[i]) from None
-    out_cols, out_fields = [], []
-    if want_results:
-        out_cols.append(fn.results(accs))
-        out_fields.append(fn.result_field("r0"))
-    t2 = perf_ns()
-    timings.user_ns += t2 - t1
-    if previous is not None:
-        out_cols.append(previous)
-        out_fields.append(fn.previous_field())
-    if with_acc:
-        out_cols.append(fn.codec.encode(accs))
-        out_fields.append(fn.codec.field)
-    timings.ser_ns += perf_ns() - t2
-    return out_cols, out_fields
+    return _reply(fn, accs, want_results, previous, with_acc, timings, t1)
 
 
 def run_merge(fn: LoadedAggregate, groups: np.ndarray, items: pa.Array, n: int, acc_column: Optional[pa.Array],
@@ -182,20 +169,29 @@ def run_merge(fn: LoadedAggregate, groups: np.ndarray, items: pa.Array, n: int, 
     for j, accs in enumerate(per_group):
         if accs:
             fn.call("merge()", merge, targets[j], accs, group=j)
+    return _reply(fn, targets, want_results, previous, True, timings, t1)
+
+
+
+def _reply(fn: LoadedAggregate, accs: List[Any], want_results: bool, previous: Optional[pa.Array], with_acc: bool,
+           timings: Timings, user_start: int) -> Columns:
+    """The reply columns of an accumulate or merge: results ``r0`` (computing them is user time, counted from
+    ``user_start``), the results before the update ``p0``, and the updated accumulators ``acc``."""
+    assert fn.codec is not None
     out_cols, out_fields = [], []
     if want_results:
-        out_cols.append(fn.results(targets))
+        out_cols.append(fn.results(accs))
         out_fields.append(fn.result_field("r0"))
     t2 = perf_ns()
-    timings.user_ns += t2 - t1
+    timings.user_ns += t2 - user_start
     if previous is not None:
         out_cols.append(previous)
         out_fields.append(fn.previous_field())
-    out_cols.append(fn.codec.encode(targets))
-    out_fields.append(fn.codec.field)
+    if with_acc:
+        out_cols.append(fn.codec.encode(accs))
+        out_fields.append(fn.codec.field)
     timings.ser_ns += perf_ns() - t2
     return out_cols, out_fields
-
 
 def _group_bounds(groups: np.ndarray, n: int) -> Tuple[Optional[np.ndarray], np.ndarray]:
     """(row order that sorts by group, or None when already sorted; start offsets of the n groups + end)."""
