@@ -1,8 +1,7 @@
-import { TableDescriptor, call, col } from '../../src/index.ts';
-import { runTransportLimit } from '../transport-limit/transport-limit.ts';
 import type { EngineScenario } from '../bench-record.ts';
 import { SKIP, inProcess, peerProcess } from '../lib/engines.ts';
 import { runWeirJob } from '../lib/weir-job.ts';
+import { mulAddPipeline, transportLimitEngine } from '../lib/mul-add-pipeline.ts';
 
 /**
  * Two DOUBLE columns through the pandas UDF `a * b + 1` (bench_udfs.py:mul_add) into a blackhole sink. Beside it the
@@ -19,20 +18,11 @@ export const pandasScalar: EngineScenario = {
       name: 'pandas-scalar', udfDir, rows, udf: 'mul_add',
       config: { 'table.exec.batch-size': 10_000 },
       async build(env) {
-        env.createTemporaryTable('src', TableDescriptor.forConnector('datagen')
-          .schema({ a: 'DOUBLE', b: 'DOUBLE' })
-          .option('number-of-rows', rows)
-          .option('rows-per-second', 1e12)
-          .option('fields.a.min', 0).option('fields.a.max', 1000)
-          .option('fields.b.min', 0).option('fields.b.max', 1000)
-          .option('seed', 7)
-          .build());
-        env.createTemporaryTable('sink', TableDescriptor.forConnector('blackhole').schema({ r: 'DOUBLE' }).build());
         await env.createPythonFunction('mul_add', 'bench_udfs.py:mul_add');
-        return env.from('src').select(call('mul_add', col('a'), col('b')).as('r'));
+        return mulAddPipeline(env, rows, 'mul_add');
       },
     })),
-    'transport-limit': inProcess(async (rows) => ({ ...await runTransportLimit({ rows, batchSize: 10_000, inFlight: 4 }) })),
+    'transport-limit': transportLimitEngine,
     'pyflink-process': peerProcess('pyflink_job.py', { mode: 'process' }),
     'pyflink-thread': SKIP.pandasThread,
     pyspark: peerProcess('pyspark_job.py'),
