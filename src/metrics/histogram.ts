@@ -29,15 +29,12 @@ export class Histogram {
 
   /** The q-quantile (0..1) of the retained samples, or 0 when empty. */
   percentile(q: number): number {
-    if (this.filled === 0) return 0;
-    const sorted = this.reservoir.slice(0, this.filled).sort();
-    const idx = Math.min(this.filled - 1, Math.max(0, Math.ceil(q * this.filled) - 1));
-    return sorted[idx];
+    return quantile(this.reservoir.slice(0, this.filled).sort(), q);
   }
 
   snapshot(): HistogramSnapshot {
     const sorted = this.reservoir.slice(0, this.filled).sort();
-    const at = (q: number) => (this.filled === 0 ? 0 : sorted[Math.min(this.filled - 1, Math.max(0, Math.ceil(q * this.filled) - 1))]);
+    const at = (q: number) => quantile(sorted, q);
     return {
       count: this.count,
       sum: this.sum,
@@ -70,7 +67,7 @@ export function mergeHistograms(parts: HistogramSnapshot[]): HistogramSnapshot {
   const samples = parts.flatMap((p) => p.samples).sort((a, b) => a - b);
   const count = parts.reduce((n, p) => n + p.count, 0);
   const sum = parts.reduce((n, p) => n + p.sum, 0);
-  const at = (q: number) => (samples.length === 0 ? 0 : samples[Math.min(samples.length - 1, Math.max(0, Math.ceil(q * samples.length) - 1))]);
+  const at = (q: number) => quantile(samples, q);
   return {
     count,
     sum,
@@ -82,4 +79,11 @@ export function mergeHistograms(parts: HistogramSnapshot[]): HistogramSnapshot {
     p99: at(0.99),
     samples,
   };
+}
+
+/** The nearest-rank q-quantile (0..1) of ascending samples; 0 when there are none. */
+function quantile(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return 0;
+  return sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))];
 }
