@@ -1,7 +1,23 @@
 import type { DataType } from '../types/data-type.ts';
 
-/** Scalar functions now; aggregate and table functions come with the event-time issue. */
-export type FunctionKind = 'scalar';
+/** Scalar (one value per row), aggregate (one value per group) or table (zero or more rows per row) function. */
+export type FunctionKind = 'scalar' | 'aggregate' | 'table';
+
+/** What an aggregate function declares besides its result type. */
+export interface AggregateFunctionInfo {
+  /** Type of the accumulator kept in Weir's keyed state; null for stateless (pandas) aggregate functions. */
+  readonly accumulatorType: DataType | null;
+  /** Whether it implements retract(): needed to consume updating input (-U/-D rows). */
+  readonly hasRetract: boolean;
+  /** Whether it implements merge(): needed by session windows and two-phase aggregation. */
+  readonly hasMerge: boolean;
+}
+
+/** What a table function declares: the columns of the rows it yields. */
+export interface TableFunctionInfo {
+  readonly resultNames: readonly string[];
+  readonly resultTypes: readonly DataType[];
+}
 
 /**
  * A user-defined function as the catalog knows it, resolved at registration: plain data, so plans that call it
@@ -17,8 +33,13 @@ export interface PythonFunctionDefinition {
   readonly funcType: 'general' | 'pandas';
   /** Declared input types, or null when the function accepts what it is given. */
   readonly inputTypes: readonly DataType[] | null;
+  /** Scalar and aggregate: the result type; table: ROW of the result columns. */
   readonly resultType: DataType;
   readonly deterministic: boolean;
+  /** Present when kind is 'aggregate'. */
+  readonly aggregate?: AggregateFunctionInfo;
+  /** Present when kind is 'table'. */
+  readonly table?: TableFunctionInfo;
 }
 
 export interface TsFunctionDefinition {
@@ -30,8 +51,13 @@ export interface TsFunctionDefinition {
   readonly exportName: string;
   readonly kind: FunctionKind;
   readonly inputTypes: readonly DataType[] | null;
+  /** Scalar and aggregate: the result type; table: ROW of the result columns. */
   readonly resultType: DataType;
   readonly deterministic: boolean;
+  /** Present when kind is 'aggregate'. */
+  readonly aggregate?: AggregateFunctionInfo;
+  /** Present when kind is 'table'. */
+  readonly table?: TableFunctionInfo;
 }
 
 export type FunctionDefinition = PythonFunctionDefinition | TsFunctionDefinition;

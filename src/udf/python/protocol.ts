@@ -15,22 +15,33 @@ export interface LoadFunctionSpec {
   id: number;
   path: string;
   name: string;
-  kind: 'scalar';
+  kind: 'scalar' | 'aggregate' | 'table';
   result_type?: string;
   input_types?: string[];
   func_type?: 'general' | 'pandas';
   job_parameters?: Record<string, string>;
+  /** Aggregate functions: the accumulator's type string (its state schema version). */
+  accumulator_type?: string;
+  /** Table functions: the result column types. */
+  result_types?: string[];
 }
 
 /** A function entry of a `loaded` reply. */
 export interface LoadedFunction {
   id: number;
   name: string;
-  kind: 'scalar';
+  kind: 'scalar' | 'aggregate' | 'table';
   func_type: 'general' | 'pandas';
   input_types: string[] | null;
   result_type: string;
   deterministic: boolean;
+  /** Aggregate functions (docs/protocol.md "load of kind aggregate"). */
+  accumulator_type?: string | null;
+  has_retract?: boolean;
+  has_merge?: boolean;
+  /** Table functions. */
+  result_types?: string[];
+  result_names?: string[];
 }
 
 /** Wire form of one program step of an `eval` request. */
