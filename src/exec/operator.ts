@@ -2,6 +2,8 @@ import type { ChangeBatch } from '../batch/change-batch.ts';
 import type { Configuration } from '../config/configuration.ts';
 import type { MetricGroup } from '../metrics/metric-group.ts';
 import type { KeyedStateBackend } from '../state/keyed-state.ts';
+import type { InternalTimerService } from '../time/timer-service.ts';
+import type { ProcessingTimeService } from '../time/processing-time.ts';
 
 /** Where an operator sends its results. Awaiting `emit` is how backpressure reaches the operator. */
 export interface Output {
@@ -28,6 +30,27 @@ export interface OperatorContext {
    * of state that must survive a failure in tables declared here.
    */
   keyedState(): KeyedStateBackend;
+  /**
+   * This subtask's event-time and processing-time timers, keyed by key group like keyed state (created on first
+   * call; the runtime snapshots them with the state). Operators fire them from `processWatermark` /
+   * processing-time callbacks, a whole firing at a time.
+   */
+  timerService(): InternalTimerService;
+  /** Wall-clock time and callbacks that run in the task's mailbox, never concurrently with the operator's hooks. */
+  readonly processingTime: ProcessingTimeService;
+  /**
+   * For operators that generate watermarks (`generatesWatermarks`): sends a watermark to the operators after this
+   * one and on to downstream tasks. Other operators never call it: the runtime forwards watermarks for them.
+   */
+  emitWatermark(timestamp: number): Promise<void>;
+  /** For watermark generators: marks this task's output idle (excluded from downstream watermarks) or active. */
+  markIdle(idle: boolean): void;
+  /**
+   * Rows of `batch` (indices in `rows`) that arrived behind the watermark where the operator cannot use them (a
+   * window already fired). They are counted in `numLateRecordsDropped` and dropped, or written to the late-data
+   * side output, per `table.exec.late-records.*`. Never drop late rows silently: always report them here.
+   */
+  reportLateRows(batch: ChangeBatch, rows: ArrayLike<number>): Promise<void>;
 }
 
 /**
@@ -37,6 +60,11 @@ export interface OperatorContext {
  * watermark or barrier completes (window results, in-flight UDF bundles) from inside the hook.
  */
 export interface StreamOperator {
+  /**
+   * True for operators that make watermarks (the watermark assigner): upstream watermarks stop at them (they get
+   * `processWatermark` and decide what to emit with `ctx.emitWatermark`), except end-of-input's final watermark.
+   */
+  readonly generatesWatermarks?: boolean;
   open(ctx: OperatorContext): Promise<void>;
   processBatch(batch: ChangeBatch, input: number): Promise<void>;
   /** Called when the combined watermark of the operator's inputs advances. */

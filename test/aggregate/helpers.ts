@@ -12,6 +12,7 @@ import type { GroupAggregateNode } from '../../src/plan/physical/physical-node.t
 import { createKeyedStateBackend } from '../../src/state/factory.ts';
 import type { KeyedStateBackend } from '../../src/state/keyed-state.ts';
 import type { Schema } from '../../src/types/schema.ts';
+import { timeContext } from '../exec/test-context.ts';
 
 /** Flink's names for the two backends; `rocksdb` selects Weir's persistent (LMDB) backend. */
 export const BACKENDS = ['hashmap', 'rocksdb'] as const;
@@ -59,6 +60,7 @@ export async function aggHarness(node: GroupAggregateNode, backend: string, conf
     config: configuration, output: { emit: async (b) => { out.push(b); } },
     signal: new AbortController().signal, baseDir: process.cwd(),
     keyedState: () => (state ??= createKeyedStateBackend({ config: configuration, operatorName: 'GroupAggregate', subtaskIndex: 0, parallelism: 1, clock })),
+    ...timeContext().members,
   };
   const op = new GroupAggregateOperator(node);
   await op.open(ctx);

@@ -8,12 +8,34 @@ import type { Output, StreamOperator } from '../operator.ts';
 import { createOperator } from '../operator-registry.ts';
 import { createKeyedStateBackend } from '../../state/factory.ts';
 import type { KeyedStateBackend } from '../../state/keyed-state.ts';
+import { CoreOptions } from '../../config/options.ts';
+import type { ProcessingTimeService } from '../../time/processing-time.ts';
+import { InternalTimerService } from '../../time/timer-service.ts';
+import type { ChangeBatch as Batch } from '../../batch/change-batch.ts';
+
+/** Where the chain's last operator sends batches, watermarks and idleness: the task's record writer. */
+export interface ChainTail extends Output {
+  emitWatermark(timestamp: number): void;
+  markIdle(idle: boolean): void;
+}
+
+/** Time services the task gives its chain. */
+export interface ChainBase {
+  parallelism: number;
+  config: Configuration;
+  signal: AbortSignal;
+  baseDir: string;
+  processingTime: ProcessingTimeService;
+  /** Late rows reported by an operator; the default (null) drops them after counting. */
+  lateRows?: ((operator: PhysicalNode, batch: Batch, rows: ArrayLike<number>) => Promise<void>) | null;
+}
 
 interface ChainLink {
   readonly node: PhysicalNode;
   readonly operator: StreamOperator;
   readonly metrics: MetricGroup;
   state: KeyedStateBackend | null;
+  timers: InternalTimerService | null;
 }
 
 /**
@@ -25,12 +47,15 @@ export class OperatorChain {
   private readonly outputs: Output[] = [];
 
   constructor(nodes: readonly PhysicalNode[], private readonly operatorMetrics: (node: PhysicalNode) => MetricGroup, private readonly subtaskIndex: number) {
-    this.links = nodes.map((node) => ({ node, operator: createOperator(node), metrics: operatorMetrics(node), state: null }));
+    this.links = nodes.map((node) => ({ node, operator: createOperator(node), metrics: operatorMetrics(node), state: null, timers: null }));
   }
 
   get isEmpty(): boolean { return this.links.length === 0; }
 
-  async open(tail: Output, base: { parallelism: number; config: Configuration; signal: AbortSignal; baseDir: string }): Promise<void> {
+  private tail: ChainTail | null = null;
+
+  async open(tail: ChainTail, base: ChainBase): Promise<void> {
+    this.tail = tail;
     for (let i = this.links.length - 1; i >= 0; i--) {
       const next = i === this.links.length - 1 ? tail : this.inputOf(i + 1);
       this.outputs[i] = countingOutput(next, this.links[i].metrics);
@@ -46,6 +71,8 @@ export class OperatorChain {
         }
         return link.state;
       };
+      const lateDropped = metrics.counter('numLateRecordsDropped');
+      const timerService = (): InternalTimerService => (link.timers ??= new InternalTimerService(base.config.get(CoreOptions.MAX_PARALLELISM)));
       await this.guard(i, () => operator.open({
         operatorName: node.name,
         operatorId: node.id,
@@ -57,6 +84,14 @@ export class OperatorChain {
         signal: base.signal,
         baseDir: base.baseDir,
         keyedState,
+        timerService,
+        processingTime: base.processingTime,
+        emitWatermark: (timestamp) => this.processWatermarkFrom(i + 1, timestamp),
+        markIdle: (idle) => tail.markIdle(idle),
+        reportLateRows: async (batch, rows) => {
+          if (base.lateRows) await base.lateRows(node, batch, rows);
+          else lateDropped.inc(rows.length);
+        },
       }));
     }
   }
@@ -82,13 +117,29 @@ export class OperatorChain {
     await this.guard(0, () => link.operator.processBatch(batch, input));
   }
 
-  /** Runs each operator's watermark hook in chain order; whatever they emit flows down before the next hook. */
+  /**
+   * Runs each operator's watermark hook in chain order, then sends the watermark downstream; whatever an operator
+   * emits flows down before the next hook. A watermark generator stops the walk: it emits its own watermarks.
+   */
   async processWatermark(timestamp: number): Promise<void> {
-    for (let i = 0; i < this.links.length; i++) {
+    await this.processWatermarkFrom(0, timestamp);
+  }
+
+  private async processWatermarkFrom(first: number, timestamp: number): Promise<void> {
+    for (let i = first; i < this.links.length; i++) {
       const op = this.links[i].operator;
       if (op.processWatermark) await this.guard(i, () => op.processWatermark!(timestamp));
+      if (op.generatesWatermarks) return;
       this.links[i].metrics.gauge('currentWatermark').set(timestamp);
     }
+    this.tail!.emitWatermark(timestamp);
+  }
+
+  /** The timer services the operators created, by operator id (for snapshots). */
+  timerServices(): Map<string, InternalTimerService> {
+    const out = new Map<string, InternalTimerService>();
+    for (const l of this.links) if (l.timers) out.set(l.node.id, l.timers);
+    return out;
   }
 
   async prepareSnapshot(checkpointId: number): Promise<void> {

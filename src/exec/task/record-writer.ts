@@ -30,6 +30,10 @@ export class RecordWriter implements Output {
     }
   }
 
+  emitWatermark(timestamp: number): void { this.broadcast({ kind: 'watermark', timestamp }); }
+
+  markIdle(idle: boolean): void { this.broadcast({ kind: 'idle', idle }); }
+
   broadcast(message: Exclude<StreamMessage, { kind: 'batch' }>): void {
     for (const edge of this.edges) for (const c of edge.channels) c.sendControl(message);
   }

@@ -8,6 +8,7 @@ import type { MetricGroup } from '../../metrics/metric-group.ts';
 import type { SourceNode, ValuesNode } from '../../plan/physical/physical-node.ts';
 import { Schema } from '../../types/schema.ts';
 import type { Output } from '../operator.ts';
+import type { MailboxTimers } from '../../time/mailbox-timers.ts';
 
 export interface SourceRunContext {
   readonly subtaskIndex: number;
@@ -16,6 +17,8 @@ export interface SourceRunContext {
   readonly signal: AbortSignal;
   readonly baseDir: string;
   readonly metrics: MetricGroup;
+  /** The task's processing-time callbacks: run between batches. */
+  readonly timers?: MailboxTimers;
 }
 
 const YIELD_EVERY_MS = 5;
@@ -35,6 +38,7 @@ export async function driveSource(node: SourceNode | ValuesNode, out: Output, ct
         await new Promise((r) => setImmediate(r));
         lastYield = performance.now();
       }
+      await ctx.timers?.runDue();
       const batch = await reader.next();
       if (batch === null) break;
       if (batch.numRows === 0) continue;

@@ -10,6 +10,7 @@ import { MAX_WATERMARK } from '../stream-message.ts';
 import { OperatorChain, tagError } from './operator-chain.ts';
 import { RecordWriter } from './record-writer.ts';
 import { driveSource } from './source-driver.ts';
+import { MailboxTimers } from '../../time/mailbox-timers.ts';
 import type { JobSettings, TaskSpec } from './task-spec.ts';
 
 /**
@@ -20,6 +21,8 @@ export class Task {
   readonly metrics = new MetricGroup();
   private readonly controller = new AbortController();
   private readonly config: Configuration;
+  /** Processing-time callbacks of this task's operators, run between messages (the mailbox). */
+  private readonly timers = new MailboxTimers();
 
   constructor(private readonly spec: TaskSpec, private readonly job: JobSettings) {
     this.config = new Configuration(job.config);
@@ -43,11 +46,11 @@ export class Task {
     let failure: unknown = null;
     try {
       const base = { parallelism: vertex.parallelism, config: this.config, signal, baseDir: this.job.baseDir };
-      await chain.open(writer, base);
+      await chain.open(writer, { ...base, processingTime: this.timers });
       const entry = chain.isEmpty ? writer : chain.inputOf(0);
       if (isSource) {
         try {
-          await driveSource(head as SourceNode | ValuesNode, entry, { ...base, subtaskIndex, metrics: operatorMetrics(head) });
+          await driveSource(head as SourceNode | ValuesNode, entry, { ...base, subtaskIndex, metrics: operatorMetrics(head), timers: this.timers });
         } catch (e) {
           throw tagError(e, head.name, subtaskIndex);
         }
@@ -75,8 +78,13 @@ export class Task {
   private async consumeInputs(gate: InputGate, chain: OperatorChain, writer: RecordWriter): Promise<void> {
     const tracker = new WatermarkTracker(gate.channelCount);
     let open = gate.channelCount;
+    let pending: ReturnType<InputGate['next']> | null = null;
     while (open > 0) {
-      const received = await gate.next();
+      await this.timers.runDue();
+      pending ??= gate.next();
+      const received = await this.nextOrTimer(pending);
+      if (received === TIMER_DUE) continue;
+      pending = null;
       if (received === null) throw cancelled();
       const m = received.message;
       switch (m.kind) {
@@ -103,15 +111,27 @@ export class Task {
     }
   }
 
+  /** The next input message, or TIMER_DUE when a processing-time callback falls due first. */
+  private nextOrTimer<T>(pending: Promise<T>): Promise<T | typeof TIMER_DUE> {
+    const due = this.timers.nextDue();
+    if (due === null) return pending;
+    let timeout: ReturnType<typeof setTimeout> | undefined;
+    const timer = new Promise<typeof TIMER_DUE>((resolve) => { timeout = setTimeout(() => resolve(TIMER_DUE), Math.max(0, due - Date.now())); });
+    return Promise.race([pending, timer]).finally(() => clearTimeout(timeout));
+  }
+
   private async maybeAdvance(chain: OperatorChain, writer: RecordWriter, watermark: number | null): Promise<void> {
     if (watermark !== null) await this.advanceWatermark(chain, writer, watermark);
   }
 
   private async advanceWatermark(chain: OperatorChain, writer: RecordWriter, watermark: number): Promise<void> {
-    await chain.processWatermark(watermark);
-    writer.broadcast({ kind: 'watermark', timestamp: watermark });
+    // The chain forwards the watermark to the writer itself (a watermark generator in it may hold it back).
+    if (chain.isEmpty) writer.emitWatermark(watermark);
+    else await chain.processWatermark(watermark);
   }
 }
+
+const TIMER_DUE = Symbol('timer-due');
 
 function cancelled(): ExecutionError {
   return new ExecutionError('Job cancelled', {}, ErrorCodes.JOB_CANCELLED);

@@ -9,6 +9,7 @@ import { createKeyedStateBackend } from '../../../src/state/factory.ts';
 import type { KeyedStateBackend } from '../../../src/state/keyed-state.ts';
 import type { DataType } from '../../../src/types/data-type.ts';
 import { Schema, type Column } from '../../../src/types/schema.ts';
+import { timeContext } from '../test-context.ts';
 
 /** Flink's names for the two backends; `rocksdb` selects Weir's persistent (LMDB) backend. */
 export const BACKENDS = ['hashmap', 'rocksdb'] as const;
@@ -45,6 +46,7 @@ export async function harness(op: StreamOperator, backend: string, outputSchema:
     config: configuration, output: { emit: async (b) => { out.push(b); } },
     signal: new AbortController().signal, baseDir: process.cwd(),
     keyedState: () => (state ??= createKeyedStateBackend({ config: configuration, operatorName: 'Test', subtaskIndex: 0, parallelism: 1 })),
+    ...timeContext().members,
   };
   await op.open(ctx);
   const types: DataType[] = outputSchema.map((c) => c.type);

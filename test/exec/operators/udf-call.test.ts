@@ -13,6 +13,7 @@ import { DataTypes } from '../../../src/types/data-type.ts';
 import { Schema } from '../../../src/types/schema.ts';
 import type { UdfProgram } from '../../../src/udf/function-definition.ts';
 import { FIXTURES, pyFn, workerChildren } from '../../udf/python/helpers.ts';
+import { timeContext } from '../test-context.ts';
 
 process.env.WEIR_PYTHON_LOG ??= 'quiet';
 after(() => assert.deepEqual(workerChildren(), [], 'no worker processes left behind'));
@@ -61,6 +62,7 @@ function context(config: Record<string, string>) {
     output: { emit: async (b) => { out.push(b); } },
     signal: new AbortController().signal, baseDir: FIXTURES,
     keyedState: () => { throw new Error('the UDF-call operator keeps no keyed state'); },
+    ...timeContext().members,
   };
   const rows = () => out.flatMap((b) => Array.from({ length: b.numRows }, (_, i) => ({ row: b.data.get(i)!.toJSON(), kind: b.kindAt(i) })));
   return { ctx, out, metrics, rows };
