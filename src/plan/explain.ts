@@ -1,3 +1,4 @@
+import type { WindowSpec } from './window-spec.ts';
 import { formatExpression } from '../expr/index.ts';
 import type { LogicalNode } from './logical/logical-node.ts';
 import { inputsOf } from './logical/logical-node.ts';
@@ -54,6 +55,20 @@ function describeNode(node: LogicalNode): string {
     }
     case 'rank': return `Rank(rankRange=[${node.rankStart}..${node.rankEnd}], partitionBy=[${node.partitionKeys.map((i) => names[i]).join(', ')}], orderBy=[${node.orderKeys.map((k) => `${names[k.index]} ${k.ascending ? 'ASC' : 'DESC'}`).join(', ')}])`;
     case 'sort': return `Sort(orderBy=[${node.keys.map((k) => `${names[k.index]} ${k.ascending ? 'ASC' : 'DESC'}`).join(', ')}], offset=[${node.offset}], fetch=[${node.fetch ?? 'all'}])`;
+    case 'watermark-assigner': return `WatermarkAssigner(rowtime=[${names[node.rowtimeIndex]}], watermark=[${formatExpression(node.watermark, names)}])`;
+    case 'window-tvf': return `WindowTableFunction(window=[${describeWindow(node.window, names)}])`;
+  }
+}
+
+/** Flink's explain text of a window, e.g. `TUMBLE(time_col=[ts], size=[5 s])`. */
+export function describeWindow(w: WindowSpec, names: readonly string[]): string {
+  const ms = (v: number) => (v % 1000 === 0 ? `${v / 1000} s` : `${v} ms`);
+  const offset = 'offsetMs' in w && w.offsetMs ? `, offset=[${ms(w.offsetMs)}]` : '';
+  switch (w.kind) {
+    case 'tumble': return `TUMBLE(time_col=[${names[w.timeIndex]}], size=[${ms(w.sizeMs)}]${offset})`;
+    case 'hop': return `HOP(time_col=[${names[w.timeIndex]}], size=[${ms(w.sizeMs)}], slide=[${ms(w.slideMs)}]${offset})`;
+    case 'cumulate': return `CUMULATE(time_col=[${names[w.timeIndex]}], max_size=[${ms(w.maxSizeMs)}], step=[${ms(w.stepMs)}]${offset})`;
+    case 'session': return `SESSION(time_col=[${names[w.timeIndex]}], gap=[${ms(w.gapMs)}]${w.partitionKeys.length ? `, partition keys=[${w.partitionKeys.map((k) => names[k]).join(', ')}]` : ''})`;
   }
 }
 

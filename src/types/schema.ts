@@ -8,6 +8,12 @@ import { fromArrowType, toArrowType } from './arrow-types.ts';
 export interface Column {
   readonly name: string;
   readonly type: DataType;
+  /**
+   * Set on a TIMESTAMP/TIMESTAMP_LTZ column that is a time attribute (Flink's `*ROWTIME*` / `*PROCTIME*`): the
+   * column a watermark is declared on, a PROCTIME() column, or a window's `window_time`. Kept by projections that
+   * pass the column through unchanged; lost by any computation on it.
+   */
+  readonly timeAttribute?: 'rowtime' | 'proctime';
 }
 
 /**

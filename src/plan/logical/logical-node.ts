@@ -2,6 +2,7 @@ import type { ConnectorOptions } from '../../connectors/connector.ts';
 import type { BoundExpression } from '../../expr/expression.ts';
 import type { Schema } from '../../types/schema.ts';
 import type { AggregateCall, SortKey } from '../aggregate-call.ts';
+import type { TimeDomain, WindowSpec } from '../window-spec.ts';
 
 /**
  * Logical plan nodes: immutable trees that the Table API and SQL build, with expressions already resolved against
@@ -128,10 +129,35 @@ export interface LogicalSort extends LogicalBase {
   readonly fetch: number | null;
 }
 
+/**
+ * Assigns watermarks to a stream: from each row, `watermark` (an expression over the input, e.g. `ts - INTERVAL '5'
+ * SECOND`) is evaluated and the task's watermark is the largest value seen (per source split), emitted periodically.
+ * Placed right after a table's source (and its computed columns). Output = input; `rowtimeIndex` is the rowtime.
+ */
+export interface LogicalWatermarkAssigner extends LogicalBase {
+  readonly kind: 'watermark-assigner';
+  readonly input: LogicalNode;
+  readonly rowtimeIndex: number;
+  readonly watermark: BoundExpression;
+}
+
+/**
+ * A window table function (TUMBLE / HOP / CUMULATE / SESSION) on its own: output = input columns followed by
+ * window_start, window_end (TIMESTAMP(3)) and window_time (the rowtime attribute). HOP and CUMULATE repeat a row per
+ * window. Window aggregation, Top-N, deduplication and joins over it are planned into their own nodes.
+ */
+export interface LogicalWindowTableFunction extends LogicalBase {
+  readonly kind: 'window-tvf';
+  readonly input: LogicalNode;
+  readonly window: WindowSpec;
+  readonly timeDomain: TimeDomain;
+}
+
 export type LogicalNode =
   | LogicalSource | LogicalValues | LogicalProject | LogicalFilter | LogicalCalc | LogicalUdfCall
   | LogicalUnion | LogicalLimit | LogicalDistinct | LogicalSink
-  | LogicalAggregate | LogicalJoin | LogicalRank | LogicalSort;
+  | LogicalAggregate | LogicalJoin | LogicalRank | LogicalSort
+  | LogicalWatermarkAssigner | LogicalWindowTableFunction;
 
 /** The inputs of a node, in order. */
 export function inputsOf(node: LogicalNode): readonly LogicalNode[] {
