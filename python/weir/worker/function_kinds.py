@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional
 
 from weir.aggregate import is_aggregate_function, overrides
 from weir.types.datatypes import DataType
-from weir.table_function import DelegationTableFunction, normalize_result_types
+from weir.table_function import DelegationTableFunction, TableFunction, normalize_result_types
 from weir.types.parser import TypeParseError
 from weir.udf import FUNC_TYPES, UserDefinedFunction
 from weir.worker.errors import PROTOCOL_ERROR, UDF_NOT_A_FUNCTION, UDF_UNKNOWN_TYPE, WorkerError
@@ -31,6 +31,18 @@ def wrapper_kind(obj: Any) -> Optional[str]:
     if hasattr(obj, "_result_types"):
         return "table"
     return "scalar" if hasattr(obj, "_result_type") else None
+
+
+def detect_kind(obj: Any) -> str:
+    """The kind of a resolved attribute for ``load`` with ``kind: "auto"`` (registration does not know it): the
+    maker it was declared with (udf/udaf/udtf), else a TableFunction or AggregateFunction instance's kind, else
+    scalar (whose loader then reports what is wrong with the object)."""
+    declared = wrapper_kind(obj)
+    if declared is not None:
+        return declared
+    if isinstance(obj, TableFunction):
+        return "table"
+    return "aggregate" if is_aggregate_function(obj) else "scalar"
 
 
 def check_kind(req: Dict[str, Any], obj: Any, kind: str) -> None:
@@ -164,7 +176,7 @@ def build_table_spec(req: Dict[str, Any], obj: Any) -> TableSpec:
     if not callable(func) and not callable(getattr(func, "eval", None)):
         raise WorkerError(UDF_NOT_A_FUNCTION, f"{req.get('path')!r} is a {type(func).__name__}, not a table "
                                               f"function", function=name)
-    if req.get("func_type", "general") != "general":
+    if (req.get("func_type") or "general") != "general":
         raise WorkerError(PROTOCOL_ERROR, f"table function {name!r}: only func_type 'general' exists",
                           function=name)
     raw = req.get("result_types")

@@ -22,7 +22,7 @@ from weir.worker.errors import (
 )
 from weir.worker.loader import build_spec, resolve
 from weir.worker.aggregate_runner import LoadedAggregate
-from weir.worker.function_kinds import KINDS, build_aggregate_spec, build_table_spec, check_kind
+from weir.worker.function_kinds import KINDS, build_aggregate_spec, build_table_spec, check_kind, detect_kind
 from weir.worker.scalar_runner import LoadedFunction, Timings, Value, run_step
 from weir.worker.session_kinds import handle_aggregate, handle_table
 from weir.worker.table_runner import LoadedTableFunction
@@ -118,9 +118,12 @@ class ClientSession:
         if not isinstance(req, dict) or _int(req.get("id")) is None or not isinstance(req.get("path"), str):
             raise WorkerError(PROTOCOL_ERROR, f"each load function needs an int id and a str path, got {req!r}")
         kind = req.get("kind", "scalar")
-        if kind not in KINDS:
-            raise WorkerError(PROTOCOL_ERROR, f"function kind {kind!r} is not supported (one of {', '.join(KINDS)})")
+        if kind not in KINDS and kind != "auto":
+            raise WorkerError(PROTOCOL_ERROR, f"function kind {kind!r} is not supported (one of {', '.join(KINDS)}, "
+                                              f"auto)")
         obj = resolve(req["path"], self.config.base_dir)
+        if kind == "auto":
+            kind = detect_kind(obj)
         registry = MetricRegistry()
         fn: Loaded
         if kind == "aggregate":

@@ -3,8 +3,9 @@ import { PythonOptions } from '../../config/options.ts';
 import { ErrorCodes } from '../../errors/weir-error.ts';
 import { UdfError, WeirError } from '../../errors/index.ts';
 import { formatDataType, type DataType } from '../../types/data-type.ts';
+import { rowOf } from '../table-function.ts';
 import { parseDataType } from '../../types/parse-data-type.ts';
-import type { PythonFunctionDefinition } from '../function-definition.ts';
+import type { PythonFunctionDefinition, TableFunctionInfo } from '../function-definition.ts';
 import { resolvePythonExecutable } from './interpreter.ts';
 import type { LoadedFunction } from './protocol.ts';
 import { DEFAULT_LIVENESS_TIMEOUT_MS, WorkerClient } from './worker-client.ts';
@@ -55,7 +56,7 @@ export async function inspectPythonFunction(name: string, path: string, opts: In
   try {
     const o = opts.overrides ?? {};
     [loaded] = await client.load([{
-      id: 0, path, name, kind: 'scalar',
+      id: 0, path, name, kind: 'auto',
       result_type: o.resultType ? formatDataType(o.resultType) : undefined,
       input_types: o.inputTypes?.map((t) => formatDataType(t)),
       func_type: o.funcType,
@@ -65,13 +66,39 @@ export async function inspectPythonFunction(name: string, path: string, opts: In
   } finally {
     await client.close();
   }
-  return {
-    language: 'python', name, path, kind: 'scalar',
+  return definitionOf(loaded, name, path);
+}
+
+/** The catalog definition of a `loaded` entry, whatever its kind. */
+function definitionOf(loaded: LoadedFunction, name: string, path: string): PythonFunctionDefinition {
+  const common = {
+    language: 'python' as const, name, path,
     funcType: loaded.func_type,
     inputTypes: loaded.input_types ? loaded.input_types.map((t) => parseType(t, name, 'input')) : null,
-    resultType: parseType(loaded.result_type, name, 'result'),
     deterministic: loaded.deterministic,
   };
+  if (loaded.kind === 'table') {
+    const table = tableInfo(loaded, name);
+    return { ...common, kind: 'table', resultType: rowOf(table), table };
+  }
+  const resultType = parseType(loaded.result_type, name, 'result');
+  if (loaded.kind === 'aggregate') {
+    return {
+      ...common, kind: 'aggregate', resultType,
+      aggregate: {
+        accumulatorType: loaded.accumulator_type ? parseType(loaded.accumulator_type, name, 'accumulator') : null,
+        hasRetract: loaded.has_retract === true,
+        hasMerge: loaded.has_merge === true,
+      },
+    };
+  }
+  return { ...common, kind: 'scalar', resultType };
+}
+
+function tableInfo(loaded: LoadedFunction, udf: string): TableFunctionInfo {
+  const types = (loaded.result_types ?? []).map((t) => parseType(t, udf, 'result'));
+  const names = loaded.result_names ?? types.map((_, i) => `f${i}`);
+  return { resultNames: names, resultTypes: types };
 }
 
 /** Stops the cached inspector workers (tests; normal scripts rely on the exit hook). */

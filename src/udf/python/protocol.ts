@@ -15,7 +15,8 @@ export interface LoadFunctionSpec {
   id: number;
   path: string;
   name: string;
-  kind: 'scalar' | 'aggregate' | 'table';
+  /** 'auto' (registration): the worker loads the attribute as the kind it was declared as and reports it. */
+  kind: 'scalar' | 'aggregate' | 'table' | 'auto';
   result_type?: string;
   input_types?: string[];
   func_type?: 'general' | 'pandas';
