@@ -48,6 +48,7 @@ class UdfCallOperator implements StreamOperator {
   private requestRows = 10_000;
   private bundleTimeMs = 1000;
   private maxRowsInFlight = 100_000;
+  private eagerInFlight = 2;
   /** Input slices waiting to form a request. */
   private buffer: ChangeBatch[] = [];
   private bufferedRows = 0;
@@ -72,6 +73,7 @@ class UdfCallOperator implements StreamOperator {
     this.requestRows = Math.max(1, ctx.config.get(PythonOptions.ARROW_BATCH_SIZE));
     this.bundleTimeMs = Math.max(0, ctx.config.get(PythonOptions.BUNDLE_TIME));
     this.maxRowsInFlight = Math.max(this.requestRows, ctx.config.get(PythonOptions.BUNDLE_SIZE));
+    this.eagerInFlight = Math.max(0, ctx.config.get(PythonOptions.EAGER_IN_FLIGHT));
     this.backend = await udfBackend(program.language).open(program, {
       config: ctx.config, baseDir: ctx.baseDir, signal: ctx.signal, metrics: ctx.metrics,
       operatorName: ctx.operatorName, subtaskIndex: ctx.subtaskIndex, parallelism: ctx.parallelism,
@@ -91,7 +93,17 @@ class UdfCallOperator implements StreamOperator {
         if (this.bufferedRows >= this.requestRows) await this.submitBuffer();
       }
       await this.emitReady();
+      await this.submitIfIdle();
     });
+  }
+
+  /**
+   * Sends a partial bundle while few requests are in flight: waiting for a full bundle only pays when the workers
+   * are busy anyway. At low input rates each batch goes out at once (latency = one round trip instead of
+   * bundle.time); at high rates requests are in flight, so rows accumulate into full-size bundles.
+   */
+  private async submitIfIdle(): Promise<void> {
+    if (this.bufferedRows > 0 && this.queue.length < this.eagerInFlight) await this.submitBuffer();
   }
 
   processWatermark(): Promise<void> { return this.serial(() => this.flushAll()); }
@@ -161,7 +173,7 @@ class UdfCallOperator implements StreamOperator {
       ).finally(() => {
         request.done = true;
         // Emit completed heads even when no hook is running (a quiet input must still see its results).
-        if (this.queue[0] === request) this.serial(() => this.emitReady()).catch(() => undefined);
+        if (this.queue[0] === request) this.serial(async () => { await this.emitReady(); await this.submitIfIdle(); }).catch(() => undefined);
       }),
     };
     this.rowsSeen += rows;

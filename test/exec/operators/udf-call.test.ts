@@ -69,7 +69,7 @@ function context(config: Record<string, string>) {
 }
 
 test('bundles closed by size: slices and concatenates, emits in order over 2 workers, keeps kinds and forwarded columns', async () => {
-  const { ctx, out, metrics, rows } = context({ 'python.fn-execution.arrow.batch.size': '100', 'python.fn-execution.max-in-flight': '3' });
+  const { ctx, out, metrics, rows } = context({ 'python.fn-execution.arrow.batch.size': '100', 'python.fn-execution.max-in-flight': '3', 'python.fn-execution.bundle.eager-in-flight': '0' });
   const op = createUdfCallOperator(node(slowId, 'r'));
   await op.open(ctx);
   try {
@@ -98,8 +98,30 @@ test('bundles closed by size: slices and concatenates, emits in order over 2 wor
   }
 });
 
+test('eager bundles: a partial bundle goes out at once while the workers are idle, and fills up while they are busy', async () => {
+  const { ctx, rows, metrics } = context({ 'python.fn-execution.arrow.batch.size': '100', 'python.fn-execution.bundle.time': '1 h', 'python.worker.pool-size': '1' });
+  const op = createUdfCallOperator(node(slowId, 'r'));
+  await op.open(ctx);
+  try {
+    await op.processBatch(batch(0, 10), 0);
+    const t0 = performance.now();
+    while (rows().length < 10 && performance.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(rows().length, 10, 'the first partial bundle is answered long before bundle.time');
+    // Many small batches back to back while requests are in flight: they are combined into fewer requests.
+    let at = 10;
+    for (let i = 0; i < 40; i++) { await op.processBatch(batch(at, 5), 0); at += 5; }
+    await op.endInput!();
+    assert.equal(rows().length, at);
+    rows().forEach(({ row }, i) => assert.equal(row.id, BigInt(i)));
+    const requests = metrics.snapshot()['udf.slow_identity.batches'] as number;
+    assert.ok(requests < 41, `expected the 40 busy-time batches to share requests, got ${requests} requests`);
+  } finally {
+    await op.close();
+  }
+});
+
 test('bundles closed by time: a quiet input still gets its results', async () => {
-  const { ctx, rows, metrics } = context({ 'python.fn-execution.arrow.batch.size': '10000', 'python.fn-execution.bundle.time': '50 ms', 'python.worker.pool-size': '1' });
+  const { ctx, rows, metrics } = context({ 'python.fn-execution.arrow.batch.size': '10000', 'python.fn-execution.bundle.time': '50 ms', 'python.worker.pool-size': '1', 'python.fn-execution.bundle.eager-in-flight': '0' });
   const op = createUdfCallOperator(node(mulAdd, 'r'));
   await op.open(ctx);
   try {
