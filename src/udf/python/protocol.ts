@@ -166,15 +166,22 @@ export function parseResult(header: Record<string, unknown>, body: Uint8Array | 
     }
     checkType(fn.name, fn.resultType, got.type);
   });
-  const t = (header.timings ?? {}) as Record<string, unknown>;
-  return {
-    columns: decoded.columns,
-    timings: { userNs: num(t.user_ns), deserNs: num(t.deser_ns), serNs: num(t.ser_ns) },
-    userMetrics: Array.isArray(header.metrics) ? header.metrics.map((m) => userMetric(m as Record<string, unknown>, names)) : [],
-  };
+  return { columns: decoded.columns, timings: parseTimings(header), userMetrics: parseUserMetrics(header, names) };
 }
 
-function checkType(udf: string, declared: DataType, got: arrow.DataType): void {
+/** The worker-reported time split of a `result` reply (zeros when absent). */
+export function parseTimings(header: Record<string, unknown>): UdfTimings {
+  const t = (header.timings ?? {}) as Record<string, unknown>;
+  return { userNs: num(t.user_ns), deserNs: num(t.deser_ns), serNs: num(t.ser_ns) };
+}
+
+/** The user metrics riding on a `result` reply; `names[fn]` names the function of each entry. */
+export function parseUserMetrics(header: Record<string, unknown>, names: readonly string[]): UserMetricUpdate[] {
+  return Array.isArray(header.metrics) ? header.metrics.map((m) => userMetric(m as Record<string, unknown>, names)) : [];
+}
+
+/** UDF_RESULT_TYPE naming the function, declared vs got, unless `got` is the Arrow type of `declared`. */
+export function checkType(udf: string, declared: DataType, got: arrow.DataType): void {
   const expected = toArrowType(declared);
   // compareTypes is asymmetric in Arrow JS 21 (a decoded Float vs a constructed Float64), so try both orders.
   if (arrow.util.compareTypes(got, expected) || arrow.util.compareTypes(expected, got)) return;
@@ -187,7 +194,7 @@ function checkType(udf: string, declared: DataType, got: arrow.DataType): void {
     { udf }, { hint: HINTS.UDF_RESULT_TYPE });
 }
 
-function userMetric(m: Record<string, unknown>, names: string[]): UserMetricUpdate {
+function userMetric(m: Record<string, unknown>, names: readonly string[]): UserMetricUpdate {
   const fn = typeof m.fn === 'number' ? m.fn : -1;
   return {
     udf: names[fn] ?? `fn${fn}`,

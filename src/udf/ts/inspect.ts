@@ -1,6 +1,10 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { TsFunctionDefinition } from '../function-definition.ts';
-import { loadScalarFunction } from './module-loader.ts';
+import { aggregateDefinition } from './aggregate-loader.ts';
+import { isTsAggregateFunction } from './define-aggregate.ts';
+import { isTsTableFunction } from './define-table.ts';
+import { loadExport, loadScalarFunction } from './module-loader.ts';
+import { tableDefinition } from './table-loader.ts';
 
 /**
  * Reads a TS UDF's declaration for the catalog: imports the module in the calling thread (once; later calls reuse
@@ -17,6 +21,8 @@ import { loadScalarFunction } from './module-loader.ts';
  */
 export async function inspectTsFunction(name: string, modulePath: string, exportName = 'default', baseDir = process.cwd()): Promise<TsFunctionDefinition> {
   const absolute = isAbsolute(modulePath) ? modulePath : resolve(baseDir, modulePath);
+  if (isTsTableFunction(await loadExport(absolute, exportName, name))) return tableDefinition(name, absolute, exportName);
+  if (isTsAggregateFunction(await loadExport(absolute, exportName, name))) return aggregateDefinition(name, absolute, exportName);
   const spec = await loadScalarFunction(absolute, exportName, name);
   return {
     language: 'typescript',

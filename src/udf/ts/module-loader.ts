@@ -60,8 +60,8 @@ async function importTypeScriptAware(url: string): Promise<Record<string, unknow
   }
 }
 
-/** The declaration of `exportName` in the module, or UDF_FUNCTION_NOT_FOUND / UDF_NOT_A_FUNCTION. */
-export async function loadScalarFunction(modulePath: string, exportName: string, udf: string): Promise<ScalarFunctionSpec> {
+/** The value of `exportName` in the module, or UDF_FUNCTION_NOT_FOUND listing the module's exports. */
+export async function loadExport(modulePath: string, exportName: string, udf: string): Promise<unknown> {
   const mod = await importModule(modulePath, udf);
   if (!(exportName in mod)) {
     const names = Object.keys(mod).filter((k) => k !== '__esModule');
@@ -69,7 +69,12 @@ export async function loadScalarFunction(modulePath: string, exportName: string,
       `Module '${modulePath}' has no export '${exportName}' for TypeScript UDF '${udf}'; its exports are: ${names.length ? names.join(', ') : '(none)'}`,
       { udf });
   }
-  const value = mod[exportName];
+  return mod[exportName];
+}
+
+/** The declaration of `exportName` in the module, or UDF_FUNCTION_NOT_FOUND / UDF_NOT_A_FUNCTION. */
+export async function loadScalarFunction(modulePath: string, exportName: string, udf: string): Promise<ScalarFunctionSpec> {
+  const value = await loadExport(modulePath, exportName, udf);
   if (!isTsScalarFunction(value)) {
     throw new UdfError(ErrorCodes.UDF_NOT_A_FUNCTION,
       `Export '${exportName}' of '${modulePath}' is ${typeof value === 'function' ? 'a plain function' : `a ${typeof value}`}, not a TypeScript UDF`,

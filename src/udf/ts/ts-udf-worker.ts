@@ -13,6 +13,7 @@ import { ErrorCodes, WeirError } from '../../errors/weir-error.ts';
 import { UdfError } from '../../errors/errors.ts';
 import { serializeError } from '../../errors/serialize.ts';
 import type { UdfContext } from './define.ts';
+import { runAggregateTask } from './aggregate-task.ts';
 import { literalColumn } from './literal-column.ts';
 import { loadScalarFunction } from './module-loader.ts';
 import { toResultColumn } from './result-column.ts';
@@ -27,6 +28,7 @@ const MAX_CLIENTS = 1024;
 const now = process.hrtime.bigint;
 
 export default async function run(task: WorkerTask): Promise<unknown> {
+  if (task.kind === 'aggregate') return runAggregateTask(task);
   try {
     if (task.kind === 'load') {
       await Promise.all(task.program.steps.map((s) => loadScalarFunction(s.modulePath, s.exportName, s.name)));
@@ -106,7 +108,7 @@ function argument(a: WorkerStep['args'][number], inputs: arrow.Vector[], results
   return arrow.makeVector(literalColumn(a.lit, a.type, rows));
 }
 
-function registriesFor(clientId: string, steps: number): UdfMetricRegistry[] {
+export function registriesFor(clientId: string, steps: number): UdfMetricRegistry[] {
   let list = registries.get(clientId);
   if (!list) {
     if (registries.size >= MAX_CLIENTS) registries.delete(registries.keys().next().value!);
@@ -133,7 +135,7 @@ function userError(e: unknown, step: WorkerStep, args: arrow.Vector[], rows: num
 }
 
 /** A structured-clone- and JSON-friendly rendering of one Arrow value (struct rows and lists become JSON). */
-function plain(value: unknown): unknown {
+export function plain(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (value instanceof Date || ArrayBuffer.isView(value)) return value;
   const json = (value as { toJSON?: () => unknown }).toJSON?.();
@@ -144,13 +146,13 @@ function protocolError(message: string, step: WorkerStep): UdfError {
   return new UdfError(ErrorCodes.UDF_PROTOCOL, message, { udf: step.name });
 }
 
-function asWeirError(e: unknown): WeirError {
+export function asWeirError(e: unknown): WeirError {
   if (e instanceof WeirError) return e;
   const err = e instanceof Error ? e : new Error(String(e));
   return new WeirError(ErrorCodes.INTERNAL, `TypeScript UDF worker failed: ${err.message}`, { cause: e });
 }
 
-function isThenable(v: unknown): v is PromiseLike<unknown> {
+export function isThenable(v: unknown): v is PromiseLike<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
