@@ -2,7 +2,7 @@ import * as arrow from 'apache-arrow';
 import { Packr } from 'msgpackr';
 import { ErrorCodes } from '../../errors/weir-error.ts';
 import { ExecutionError } from '../../errors/errors.ts';
-import { decodeFlatBody, encodeFlatColumns, rememberSchema } from './ipc-flat.ts';
+import { decodeFlatBody, encodeFlatColumns, fieldName, rememberSchema, type FieldNames } from './ipc-flat.ts';
 
 /**
  * Frame-level encoding of the Weir UDF protocol (docs/protocol.md): msgpack headers and Arrow IPC stream bodies.
@@ -41,10 +41,11 @@ export function decodeHeader(frame: Uint8Array): Record<string, unknown> {
 }
 
 /**
- * Encodes columns as an Arrow IPC stream (schema + one record batch + end-of-stream) with fields `<prefix>0..n`.
+ * Encodes columns as an Arrow IPC stream (schema + one record batch + end-of-stream) with fields `<prefix>0..n`
+ * (or the names given, e.g. `['g', 'k', 'a0']` for an aggregate request).
  * Sliced Data (non-zero offset) is fine: the IPC writer rebases buffers while serialising.
  */
-export function encodeColumns(columns: readonly arrow.Data[], rows: number, prefix = 'a'): Uint8Array {
+export function encodeColumns(columns: readonly arrow.Data[], rows: number, prefix: FieldNames = 'a'): Uint8Array {
   // Flat columns (the usual UDF arguments) are written directly, ~10x faster; see ipc-flat.ts.
   const flat = encodeFlatColumns(columns, rows, prefix);
   if (flat) return flat;
@@ -52,8 +53,8 @@ export function encodeColumns(columns: readonly arrow.Data[], rows: number, pref
 }
 
 /** encodeColumns through apache-arrow's RecordBatchStreamWriter (any type; the reference for the flat writer). */
-export function encodeColumnsWithArrow(columns: readonly arrow.Data[], rows: number, prefix = 'a'): Uint8Array {
-  const fields = columns.map((d, i) => new arrow.Field(`${prefix}${i}`, d.type, true));
+export function encodeColumnsWithArrow(columns: readonly arrow.Data[], rows: number, prefix: FieldNames = 'a'): Uint8Array {
+  const fields = columns.map((d, i) => new arrow.Field(fieldName(prefix, i), d.type, true));
   const schema = new arrow.Schema(fields);
   const struct = arrow.makeData({ type: new arrow.Struct(fields), length: rows, nullCount: 0, children: [...columns] });
   const batch = new arrow.RecordBatch(schema, struct);

@@ -48,16 +48,22 @@ function layoutOf(type: arrow.DataType): Layout | null {
 // ---------------------------------------------------------------------------------------------------------------
 // Writing
 
+/** Field names of an encoded body: a prefix (`a` → `a0, a1, ...`) or every name spelled out (`g, k, a0`). */
+export type FieldNames = string | readonly string[];
+
+/** The name of field `i`. */
+export const fieldName = (names: FieldNames, i: number): string => (typeof names === 'string' ? `${names}${i}` : names[i]);
+
 const schemaMessages = new Map<string, Uint8Array>();
 const MAX_CACHED = 256;
 
 /** The encapsulated schema message (continuation, length, flatbuffer, padding) for these fields, from apache-arrow. */
-function schemaMessage(columns: readonly arrow.Data[], prefix: string): Uint8Array {
-  let key = prefix;
+function schemaMessage(columns: readonly arrow.Data[], prefix: FieldNames): Uint8Array {
+  let key = typeof prefix === 'string' ? prefix : `[${prefix.join(',')}]`;
   for (const d of columns) key += `|${d.typeId}:${JSON.stringify(d.type)}`;
   let message = schemaMessages.get(key);
   if (!message) {
-    const fields = columns.map((d, i) => new arrow.Field(`${prefix}${i}`, d.type, true));
+    const fields = columns.map((d, i) => new arrow.Field(fieldName(prefix, i), d.type, true));
     const schema = new arrow.Schema(fields);
     const writer = new arrow.RecordBatchStreamWriter();
     writer.reset(undefined, schema);
@@ -136,7 +142,7 @@ function bitmapSlice(bitmap: Uint8Array, offset: number, length: number): Uint8A
  * nullable — byte-for-byte the layout apache-arrow's writer produces, except for the flatbuffer's internal
  * arrangement. Returns null when a column is not flat (the caller then uses apache-arrow).
  */
-export function encodeFlatColumns(columns: readonly arrow.Data[], rows: number, prefix: string): Uint8Array | null {
+export function encodeFlatColumns(columns: readonly arrow.Data[], rows: number, prefix: FieldNames): Uint8Array | null {
   const buffers: Uint8Array[] = [];
   for (const d of columns) {
     const layout = layoutOf(d.type);

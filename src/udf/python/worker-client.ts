@@ -26,6 +26,8 @@ export interface WorkerClientOptions {
   readonly livenessTimeoutMs: number;
 }
 
+const EMPTY_FRAME = new Uint8Array(0);
+
 /** Default liveness timeout: generous, because a legitimately slow UDF (model inference) must not be killed. */
 export const DEFAULT_LIVENESS_TIMEOUT_MS = 60_000;
 
@@ -83,10 +85,13 @@ export class WorkerClient {
     return reply.header.functions as LoadedFunction[];
   }
 
-  /** Sends one request with a fresh `seq` (the builder receives it) and resolves with the matching reply. */
-  request(build: (seq: number) => object, body?: Uint8Array): Promise<Reply> {
+  /**
+   * Sends one request with a fresh `seq` (the builder receives it) and resolves with the matching reply. `body2` is
+   * frame 2 (aggregate accumulators, docs/protocol.md "Frame 2"); without a `body` an empty frame 1 precedes it.
+   */
+  request(build: (seq: number) => object, body?: Uint8Array, body2?: Uint8Array): Promise<Reply> {
     const seq = this.nextSeq();
-    return this.roundTrip(seq, build(seq), body);
+    return this.roundTrip(seq, build(seq), body, body2);
   }
 
   /** Sends `close` (best effort, short wait), then closes the socket. Idempotent. */
@@ -107,14 +112,15 @@ export class WorkerClient {
 
   private nextSeq(): number { return ++this.seq; }
 
-  private roundTrip(seq: number | null, header: object, body?: Uint8Array): Promise<Reply> {
+  private roundTrip(seq: number | null, header: object, body?: Uint8Array, body2?: Uint8Array): Promise<Reply> {
     if (this.failure) return Promise.reject(this.failure);
     const promise = new Promise<Reply>((resolve, reject) => {
       if (seq === null) this.hello = { resolve, reject };
       else this.pending.set(seq, { resolve, reject });
     });
     this.armLiveness();
-    const frames = body ? [encodeHeader(header), body] : [encodeHeader(header)];
+    const frames = body2 ? [encodeHeader(header), body ?? EMPTY_FRAME, body2]
+      : body ? [encodeHeader(header), body] : [encodeHeader(header)];
     const sentBytes = frames.reduce((n, f) => n + f.byteLength, 0);
     // zeromq allows one send at a time per socket; chain them (order of sends = order of calls).
     this.sending = this.sending.then(() => (this.failure ? undefined : this.socket.send(frames))).catch((err) => {

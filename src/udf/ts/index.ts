@@ -6,6 +6,8 @@ import './register.ts';
 
 export { scalarFunction, isTsScalarFunction, scalarFunctionSpec, TS_UDF_MARK } from './define.ts';
 export type { ScalarFunctionOptions, ScalarFunctionSpec, ScalarKernel, TsScalarFunction, UdfContext, UdfResult } from './define.ts';
+export { aggregateFunction, isTsAggregateFunction, aggregateFunctionSpec, TS_UDAF_MARK } from './define-aggregate.ts';
+export type { AggregateFunctionOptions, AggregateFunctionSpec, ColumnarUpdate, TsAggregateFunction } from './define-aggregate.ts';
 export { andValidity, bigInt64Values, float64Values, int32Values, isValid, nullable, validity, values } from './kernels.ts';
 export type { BigIntArray, NullableValues, TypedArray } from './kernels.ts';
 export type { UdfCounter, UdfDistribution, UdfMeter, UdfMetricGroup } from './user-metrics.ts';

@@ -1,4 +1,5 @@
 import type { SerializedWeirError } from '../../errors/weir-error.ts';
+import type { AggregateTask } from './aggregate-task.ts';
 import type { UdfArg } from '../function-definition.ts';
 import type { DataType } from '../../types/data-type.ts';
 import type { UdfTimings } from '../udf-backend.ts';
@@ -39,7 +40,8 @@ export interface EvalTask {
   readonly columns: readonly TransferableData[];
 }
 
-export type WorkerTask = LoadTask | EvalTask;
+/** `aggregate` tasks (user-defined aggregate functions) are defined with their runner in aggregate-task.ts. */
+export type WorkerTask = LoadTask | EvalTask | AggregateTask;
 
 export interface WorkerMetricRecord extends MetricRecord {
   readonly udf: string;
