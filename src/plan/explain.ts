@@ -1,7 +1,11 @@
 import type { WindowSpec } from './window-spec.ts';
+import { describeOverAggregate } from './over-frame.ts';
+import { describeWindowed } from './describe-windowed.ts';
+import { describeWindowAggregation } from './describe-window-aggregate.ts';
 import { formatExpression } from '../expr/index.ts';
 import type { LogicalNode } from './logical/logical-node.ts';
 import { inputsOf } from './logical/logical-node.ts';
+import { describeCorrelate } from './logical/logical-correlate.ts';
 import type { JobGraph } from './physical/job-graph.ts';
 
 /** Flink-style EXPLAIN text: the plan as written, the optimized plan, and the job graph with chaining. */
@@ -43,6 +47,7 @@ function describeNode(node: LogicalNode): string {
       const steps = node.program.steps.map((s) => `${s.fn.name}(${s.args.map((a) => ('col' in a ? names[node.program.argColumns[a.col]] : 'step' in a ? `#${a.step}` : JSON.stringify(a.lit))).join(', ')})`);
       return `${node.program.language === 'python' ? 'PythonCalc' : 'TypeScriptCalc'}(calls=[${steps.join(', ')}], outputs=[${node.schema.names.slice(node.input.schema.length).join(', ')}])`;
     }
+    case 'correlate': return describeCorrelate(node);
     case 'union': return `Union(all=[true], fields=[${node.schema.names.join(', ')}])`;
     case 'limit': return `Limit(offset=[${node.offset}], fetch=[${node.fetch}])`;
     case 'distinct': return `Distinct(fields=[${node.schema.names.join(', ')}])`;
@@ -56,7 +61,9 @@ function describeNode(node: LogicalNode): string {
     case 'rank': return `Rank(rankRange=[${node.rankStart}..${node.rankEnd}], partitionBy=[${node.partitionKeys.map((i) => names[i]).join(', ')}], orderBy=[${node.orderKeys.map((k) => `${names[k.index]} ${k.ascending ? 'ASC' : 'DESC'}`).join(', ')}])`;
     case 'sort': return `Sort(orderBy=[${node.keys.map((k) => `${names[k.index]} ${k.ascending ? 'ASC' : 'DESC'}`).join(', ')}], offset=[${node.offset}], fetch=[${node.fetch ?? 'all'}])`;
     case 'watermark-assigner': return `WatermarkAssigner(rowtime=[${names[node.rowtimeIndex]}], watermark=[${formatExpression(node.watermark, names)}])`;
-    case 'window-tvf': return `WindowTableFunction(window=[${describeWindow(node.window, names)}])`;
+    case 'window-rank': case 'window-join': case 'interval-join': return describeWindowed(node);
+    case 'over-aggregate': return describeOverAggregate(node, names);
+    case 'window-tvf': case 'window-aggregate': case 'expand': return describeWindowAggregation(node);
   }
 }
 

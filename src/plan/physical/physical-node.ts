@@ -4,6 +4,8 @@ import type { Column } from '../../types/schema.ts';
 import type { UdfProgram } from '../../udf/function-definition.ts';
 import type { AggregateCall, SortKey } from '../aggregate-call.ts';
 import type { JoinType } from '../logical/logical-node.ts';
+import type { TimeDomain, WindowSpec } from '../window-spec.ts';
+import type { CorrelateNode } from './correlate-node.ts';
 
 /**
  * Physical plan nodes: immutable plain data (structured-clone safe) from which every parallel subtask builds its own
@@ -114,6 +116,118 @@ export interface SortNode extends NodeBase {
   readonly fetch: number | null;
 }
 
+/**
+ * Generates watermarks from a source's rows (chained right after the source and its computed columns); rows pass
+ * through unchanged. See LogicalWatermarkAssigner and src/exec/operators/watermark-assigner.ts.
+ */
+export interface WatermarkAssignerNode extends NodeBase {
+  readonly kind: 'watermark-assigner';
+  readonly inputSchema: readonly Column[];
+  readonly rowtimeIndex: number;
+  /** The WATERMARK expression over the input columns (TIMESTAMP / TIMESTAMP_LTZ). */
+  readonly watermark: BoundExpression;
+}
+
+/** Where the window bounds are in an input (see WindowColumns in logical-node.ts): column indexes only. */
+export interface WindowBoundColumns {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Window Top-N / deduplication (input hash-partitioned by the partition keys, global without). See LogicalWindowRank.
+ * `keep` is set for a deduplication on the time attribute: 'first' keeps the earliest row, 'last' the latest (ties
+ * to the later arrival, as Flink's WindowDeduplicate); otherwise the general window Top-N runs.
+ */
+export interface WindowRankNode extends NodeBase {
+  readonly kind: 'window-rank';
+  readonly inputSchema: readonly Column[];
+  readonly window: WindowBoundColumns;
+  readonly partitionKeys: readonly number[];
+  readonly orderKeys: readonly SortKey[];
+  readonly rankStart: number;
+  readonly rankEnd: number;
+  readonly outputRankNumber: boolean;
+  readonly keep: 'first' | 'last' | null;
+}
+
+/** Window join; input 0 is the left side, input 1 the right, each hash-partitioned by its keys. See LogicalWindowJoin. */
+export interface WindowJoinNode extends NodeBase {
+  readonly kind: 'window-join';
+  readonly leftSchema: readonly Column[];
+  readonly rightSchema: readonly Column[];
+  readonly joinType: JoinType;
+  readonly leftWindow: WindowBoundColumns;
+  readonly rightWindow: WindowBoundColumns;
+  readonly leftKeys: readonly number[];
+  readonly rightKeys: readonly number[];
+  readonly condition: BoundExpression | null;
+}
+
+/** Interval join; inputs as WindowJoinNode. See LogicalIntervalJoin. */
+export interface IntervalJoinNode extends NodeBase {
+  readonly kind: 'interval-join';
+  readonly leftSchema: readonly Column[];
+  readonly rightSchema: readonly Column[];
+  readonly joinType: JoinType;
+  readonly timeDomain: 'event' | 'processing';
+  readonly leftTimeIndex: number;
+  readonly rightTimeIndex: number;
+  readonly lowerBoundMs: number;
+  readonly upperBoundMs: number;
+  readonly leftKeys: readonly number[];
+  readonly rightKeys: readonly number[];
+  readonly condition: BoundExpression | null;
+}
+
+/** OVER aggregation (input hash-partitioned by the partition keys, global when none); see LogicalOverAggregate. */
+export interface OverAggregateNode extends NodeBase {
+  readonly kind: 'over-aggregate';
+  readonly inputSchema: readonly Column[];
+  readonly partitionKeys: readonly number[];
+  readonly orderKey: number;
+  readonly timeDomain: import('../window-spec.ts').TimeDomain;
+  readonly frame: import('../over-frame.ts').OverFrame;
+  readonly aggregates: readonly AggregateCall[];
+}
+
+/**
+ * A window table function alone (TUMBLE / HOP / CUMULATE): appends window_start, window_end and window_time to
+ * each row, repeating a row per window for HOP and CUMULATE. Event time: rows whose windows have all fired are late.
+ */
+export interface WindowTableFunctionNode extends NodeBase {
+  readonly kind: 'window-tvf';
+  readonly inputSchema: readonly Column[];
+  readonly window: WindowSpec;
+  readonly timeDomain: TimeDomain;
+}
+
+/**
+ * Window aggregation (see LogicalWindowAggregate): input hash-partitioned by the group keys; output = group keys,
+ * window_start, window_end, window_time, aggregates; append-only, each window emitted once when it fires.
+ */
+export interface WindowAggregateNode extends NodeBase {
+  readonly kind: 'window-aggregate';
+  readonly inputSchema: readonly Column[];
+  readonly groupKeys: readonly number[];
+  readonly window: WindowSpec;
+  readonly timeDomain: TimeDomain;
+  readonly aggregates: readonly AggregateCall[];
+  /** Whether the input can contain -U/-D rows (they retract from their windows). */
+  readonly inputUpdates: boolean;
+}
+
+/** GROUPING SETS: each row once per grouping set (see LogicalExpand). */
+export interface ExpandNode extends NodeBase {
+  readonly kind: 'expand';
+  readonly keys: readonly number[];
+  readonly sets: readonly (readonly number[])[];
+}
+
 export type PhysicalNode =
+  | CorrelateNode
+  | WatermarkAssignerNode
   | SourceNode | ValuesNode | CalcNode | UdfCallNode | LimitNode | DistinctNode | UnionNode | SinkNode | CollectNode
-  | GroupAggregateNode | JoinNode | RankNode | SortNode;
+  | GroupAggregateNode | JoinNode | RankNode | SortNode
+  | WindowRankNode | WindowJoinNode | IntervalJoinNode | OverAggregateNode
+  | WindowTableFunctionNode | WindowAggregateNode | ExpandNode;

@@ -3,10 +3,15 @@ import { CoreOptions } from '../../config/options.ts';
 import { formatExpression } from '../../expr/index.ts';
 import type { LogicalNode } from '../logical/logical-node.ts';
 import { isBounded } from '../logical/logical-node.ts';
+import { describeCorrelate } from '../logical/logical-correlate.ts';
 import { producesUpdates } from '../changelog-mode.ts';
+import { checkUdafCalls } from '../udaf-calls.ts';
+import { describeOverAggregate } from '../over-frame.ts';
 import { chainOperators, type PlannedNode } from './chain-operators.ts';
 import type { JobGraph, Partitioning } from './job-graph.ts';
 import type { PhysicalNode } from './physical-node.ts';
+import { planWindowed } from './plan-windowed.ts';
+import { planWindowAggregation } from './plan-window-aggregate.ts';
 
 /** Where a planned node's output goes at the end of the query. */
 export type PlanTarget = { kind: 'collect' } | { kind: 'sink-in-plan' };
@@ -77,6 +82,10 @@ class PhysicalPlanner {
         const label = node.program.language === 'python' ? 'PythonCalc' : 'TypeScriptCalc';
         return this.add({ kind: 'udf-call', id, name: `${label}(${fns})`, outputSchema, inputSchema: node.input.schema.columns, program: node.program }, input.parallelism, [this.forward(input)]);
       }
+      case 'correlate': {
+        const input = this.plan(node.input);
+        return this.add({ kind: 'correlate', id, name: describeCorrelate(node), outputSchema, inputSchema: node.input.schema.columns, program: node.program, joinType: node.joinType }, input.parallelism, [this.forward(input)]);
+      }
       case 'union': {
         const inputs = node.inputs.map((i) => this.plan(i));
         const p = Math.max(...inputs.map((i) => i.parallelism));
@@ -96,6 +105,7 @@ class PhysicalPlanner {
         return this.add({ kind: 'sink', id, name: `Sink(${node.table}, connector=${node.connector})`, outputSchema, connector: node.connector, options: node.options }, input.parallelism, [this.forward(input)]);
       }
       case 'aggregate': {
+        checkUdafCalls(node.aggregates, 'GROUP BY', producesUpdates(node.input));
         const input = this.plan(node.input);
         const keyed = node.groupKeys.length > 0;
         const names = node.input.schema.names;
@@ -133,6 +143,15 @@ class PhysicalPlanner {
           rankStart: node.rankStart, rankEnd: node.rankEnd, outputRankNumber: node.outputRankNumber, inputUpdates: producesUpdates(node.input),
         }, keyed ? this.parallelism : 1, [{ from: input, partitioning: keyed ? this.hash(node.partitionKeys) : { kind: 'global' } }]);
       }
+      case 'over-aggregate': {
+        const input = this.plan(node.input);
+        const keyed = node.partitionKeys.length > 0;
+        return this.add({
+          kind: 'over-aggregate', id, name: describeOverAggregate(node, node.input.schema.names), outputSchema,
+          inputSchema: node.input.schema.columns, partitionKeys: node.partitionKeys, orderKey: node.orderKey,
+          timeDomain: node.timeDomain, frame: node.frame, aggregates: node.aggregates,
+        }, keyed ? this.parallelism : 1, [{ from: input, partitioning: keyed ? this.hash(node.partitionKeys) : { kind: 'global' } }]);
+      }
       case 'sort': {
         const input = this.plan(node.input);
         const names = node.input.schema.names;
@@ -141,8 +160,22 @@ class PhysicalPlanner {
           outputSchema, keys: node.keys, offset: node.offset, fetch: node.fetch,
         }, 1, [{ from: input, partitioning: { kind: 'global' } }]);
       }
-      case 'watermark-assigner': case 'window-tvf':
-        throw new Error(`internal: physical planning of ${node.kind} is being written (event-time work in progress)`);
+      case 'watermark-assigner': {
+        const input = this.plan(node.input);
+        const names = node.input.schema.names;
+        return this.add({
+          kind: 'watermark-assigner', id, name: `WatermarkAssigner(rowtime=[${names[node.rowtimeIndex]}], watermark=[${formatExpression(node.watermark, names)}])`,
+          outputSchema, inputSchema: node.input.schema.columns, rowtimeIndex: node.rowtimeIndex, watermark: node.watermark,
+        }, input.parallelism, [this.forward(input)]);
+      }
+      case 'window-rank': case 'window-join': case 'interval-join':
+        return planWindowed({
+          parallelism: this.parallelism, maxParallelism: this.maxParallelism, plan: (n) => this.plan(n), add: (n, p, i) => this.add(n, p, i),
+        }, node, id);
+      case 'window-tvf': case 'window-aggregate': case 'expand':
+        return planWindowAggregation({
+          parallelism: this.parallelism, maxParallelism: this.maxParallelism, plan: (n) => this.plan(n), add: (n, p, i) => this.add(n, p, i),
+        }, node, id);
       case 'project': case 'filter':
         throw new Error(`internal: ${node.kind} must be fused into a calc before physical planning`);
     }
