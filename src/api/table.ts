@@ -4,6 +4,7 @@ import { Expr } from '../expr/api-expression.ts';
 import type { BoundExpression, Expression } from '../expr/expression.ts';
 import { resolveExpression } from '../expr/index.ts';
 import type { LogicalNode } from '../plan/logical/logical-node.ts';
+import { projectedColumn } from '../plan/time-attributes.ts';
 import { typesEqual, withNullable } from '../types/data-type.ts';
 import { Schema, type Column } from '../types/schema.ts';
 import type { TableEnvironment } from './table-environment.ts';
@@ -137,7 +138,8 @@ export class Table {
   private project(columns: (Column & { expr: BoundExpression })[]): Table {
     return this.derive({
       kind: 'project',
-      schema: new Schema(columns.map(({ name, type }) => ({ name, type }))),
+      // Pass-through columns keep their time attribute (rowtime / proctime), as in Flink.
+      schema: new Schema(columns.map((c) => projectedColumn(this.schema, c.expr, c.name))),
       input: this.plan,
       projections: columns.map((c) => c.expr),
     });

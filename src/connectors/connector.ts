@@ -17,10 +17,39 @@ export interface ConnectorContext {
   readonly baseDir: string;
 }
 
+/**
+ * Something other than rows that a source reader reports, in order with its batches (handled by the source driver):
+ * - `watermark`: an explicit watermark read from the data (e.g. the scripted test source). It flows downstream as is
+ *   when the table declares no WATERMARK; a declared watermark's assigner replaces it.
+ * - `idle`: the reader has nothing to read for now (`idle: true`, e.g. no splits assigned to this subtask of an
+ *   unbounded source) or has again (`idle: false`); an idle subtask does not hold back the watermark downstream.
+ * - `split-finished`: a split (see {@link SourceReader.currentSplit}) ended, so it no longer holds back this
+ *   subtask's watermark.
+ */
+export type SourceEvent =
+  | { readonly kind: 'watermark'; readonly timestamp: number }
+  | { readonly kind: 'idle'; readonly idle: boolean }
+  | { readonly kind: 'split-finished'; readonly split: string };
+
+/** What a reader's `next()` yields: a batch of rows, or an event. */
+export type SourceElement = ChangeBatch | SourceEvent;
+
+/** Whether a source element is an event rather than a batch. */
+export const isSourceEvent = (e: SourceElement): e is SourceEvent => 'kind' in e;
+
 /** Reads one parallel subtask's share of a source (its splits), a batch at a time. */
 export interface SourceReader {
-  /** The next batch, or null when this subtask's share of a bounded source is exhausted. Honours ctx.signal. */
-  next(): Promise<ChangeBatch | null>;
+  /**
+   * The next batch (or event), or null when this subtask's share of a bounded source is exhausted. Honours
+   * ctx.signal. A reader with no splits at all ends at once when bounded, or reports `idle` when unbounded.
+   */
+  next(): Promise<SourceElement | null>;
+  /**
+   * The split (a file, a partition) the batch last returned by `next()` came from, so that watermarks are generated
+   * per split and the subtask's watermark is the minimum over its active splits (Flink's per-split watermarks).
+   * Readers of a single split leave it out.
+   */
+  currentSplit?(): string;
   close(): Promise<void>;
 }
 

@@ -4,6 +4,7 @@ import type { MetricGroup } from '../metrics/metric-group.ts';
 import type { KeyedStateBackend } from '../state/keyed-state.ts';
 import type { InternalTimerService } from '../time/timer-service.ts';
 import type { ProcessingTimeService } from '../time/processing-time.ts';
+import type { SourceSignals } from '../time/source-signals.ts';
 
 /** Where an operator sends its results. Awaiting `emit` is how backpressure reaches the operator. */
 export interface Output {
@@ -51,6 +52,11 @@ export interface OperatorContext {
    * side output, per `table.exec.late-records.*`. Never drop late rows silently: always report them here.
    */
   reportLateRows(batch: ChangeBatch, rows: ArrayLike<number>): Promise<void>;
+  /**
+   * Set for operators chained to a source (in the source's task): the split each batch came from, finished splits
+   * and the reader's idleness reports, for per-split watermark generation. Undefined elsewhere.
+   */
+  readonly sourceSignals?: SourceSignals;
 }
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Configuration } from '../../src/config/configuration.ts';
 import { MetricGroup } from '../../src/metrics/metric-group.ts';
-import type { ConnectorContext, SourceReader } from '../../src/connectors/connector.ts';
+import { isSourceEvent, type ConnectorContext, type SourceReader } from '../../src/connectors/connector.ts';
 import type { ChangeBatch } from '../../src/batch/change-batch.ts';
 
 /** A connector context for subtask `index` of `parallelism`. */
@@ -11,10 +11,10 @@ export function context(index = 0, parallelism = 1, config: Record<string, strin
   return { subtaskIndex: index, parallelism, metrics: new MetricGroup(), config: new Configuration(config), signal: new AbortController().signal, baseDir };
 }
 
-/** Every batch a reader yields until it ends. */
+/** Every batch a reader yields until it ends (events such as finished splits are skipped). */
 export async function drain(reader: SourceReader): Promise<ChangeBatch[]> {
   const out: ChangeBatch[] = [];
-  for (let b = await reader.next(); b; b = await reader.next()) out.push(b);
+  for (let b = await reader.next(); b; b = await reader.next()) if (!isSourceEvent(b)) out.push(b);
   await reader.close();
   return out;
 }

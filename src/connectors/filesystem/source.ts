@@ -9,7 +9,7 @@ import { ErrorCodes } from '../../errors/weir-error.ts';
 import { toArrowType } from '../../types/arrow-types.ts';
 import type { Schema } from '../../types/schema.ts';
 import type { Counter } from '../../metrics/metric-group.ts';
-import type { ConnectorContext, SourceReader } from '../connector.ts';
+import type { ConnectorContext, SourceElement, SourceReader } from '../connector.ts';
 import { splitCsv } from './csv.ts';
 import { filesForSubtask } from './files.ts';
 import type { FsOptions } from './fs-options.ts';
@@ -19,11 +19,14 @@ import { FieldParseError, fromJson, parseText } from './text-values.ts';
 
 /**
  * Reads one subtask's files (round-robin share of a directory) record by record, parsing straight into per-column
- * value arrays and emitting a batch every `table.exec.batch-size` rows. Bad records fail with BAD_RECORD (file, line,
+ * value arrays and emitting a batch every `table.exec.batch-size` rows. Each file is a split (its own watermark);
+ * a `split-finished` event follows its last batch. Bad records fail with BAD_RECORD (file, line,
  * byte offset) unless `<format>.ignore-parse-errors`, which skips them and counts them in `numRecordsInErrors`.
  */
 export class FsReader implements SourceReader {
-  private readonly batches: AsyncGenerator<ChangeBatch>;
+  private readonly batches: AsyncGenerator<SourceElement>;
+  /** The file being read: each file is a split, with its own watermark. */
+  private split = '';
   private readonly errors: Counter;
   private readonly batchSize: number;
 
@@ -33,20 +36,24 @@ export class FsReader implements SourceReader {
     this.batches = this.all();
   }
 
-  async next(): Promise<ChangeBatch | null> {
+  async next(): Promise<SourceElement | null> {
     this.ctx.signal.throwIfAborted();
     const r = await this.batches.next();
     return r.done ? null : r.value;
   }
 
+  currentSplit(): string { return this.split; }
+
   async close(): Promise<void> {
     await this.batches.return(undefined);
   }
 
-  private async *all(): AsyncGenerator<ChangeBatch> {
+  private async *all(): AsyncGenerator<SourceElement> {
     for (const file of await filesForSubtask(this.opts.path, this.ctx.subtaskIndex, this.ctx.parallelism)) {
+      this.split = file;
       if (this.opts.format === 'arrow') yield* this.arrowFile(file);
       else yield* this.textFile(file);
+      yield { kind: 'split-finished', split: file };
     }
   }
 

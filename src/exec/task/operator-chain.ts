@@ -11,6 +11,7 @@ import type { KeyedStateBackend } from '../../state/keyed-state.ts';
 import { CoreOptions } from '../../config/options.ts';
 import type { ProcessingTimeService } from '../../time/processing-time.ts';
 import { InternalTimerService } from '../../time/timer-service.ts';
+import type { SourceSignals } from '../../time/source-signals.ts';
 import type { ChangeBatch as Batch } from '../../batch/change-batch.ts';
 
 /** Where the chain's last operator sends batches, watermarks and idleness: the task's record writer. */
@@ -28,6 +29,8 @@ export interface ChainBase {
   processingTime: ProcessingTimeService;
   /** Late rows reported by an operator; the default (null) drops them after counting. */
   lateRows?: ((operator: PhysicalNode, batch: Batch, rows: ArrayLike<number>) => Promise<void>) | null;
+  /** In a source task: what the source driver reports about splits and idleness (see OperatorContext). */
+  sourceSignals?: SourceSignals;
 }
 
 interface ChainLink {
@@ -92,6 +95,7 @@ export class OperatorChain {
           if (base.lateRows) await base.lateRows(node, batch, rows);
           else lateDropped.inc(rows.length);
         },
+        sourceSignals: base.sourceSignals,
       }));
     }
   }

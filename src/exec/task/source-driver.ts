@@ -2,13 +2,15 @@ import { ChangeBatch } from '../../batch/change-batch.ts';
 import { batchFromRows } from '../../batch/values/index.ts';
 import type { Configuration } from '../../config/configuration.ts';
 import { CoreOptions } from '../../config/options.ts';
-import type { SourceReader } from '../../connectors/connector.ts';
+import { isSourceEvent, type SourceElement, type SourceEvent, type SourceReader } from '../../connectors/connector.ts';
 import { defaultRegistry } from '../../connectors/builtin.ts';
 import type { MetricGroup } from '../../metrics/metric-group.ts';
 import type { SourceNode, ValuesNode } from '../../plan/physical/physical-node.ts';
 import { Schema } from '../../types/schema.ts';
 import type { Output } from '../operator.ts';
 import type { MailboxTimers } from '../../time/mailbox-timers.ts';
+import type { SourceSignals } from '../../time/source-signals.ts';
+import { DEFAULT_SPLIT } from '../../time/split-watermarks.ts';
 
 export interface SourceRunContext {
   readonly subtaskIndex: number;
@@ -17,19 +19,30 @@ export interface SourceRunContext {
   readonly signal: AbortSignal;
   readonly baseDir: string;
   readonly metrics: MetricGroup;
-  /** The task's processing-time callbacks: run between batches. */
+  /** The task's processing-time callbacks: run between batches, and while the reader waits for data. */
   readonly timers?: MailboxTimers;
+  /** Where the driver reports splits and idleness to the operators chained after it (the watermark assigner). */
+  readonly signals?: SourceSignals;
+  /** Sends an explicit watermark from the reader into the chain (a watermark assigner there replaces it). */
+  readonly emitWatermark?: (timestamp: number) => Promise<void>;
+  /** Marks the task's output idle or active, when no operator of the chain subscribed to idleness reports. */
+  readonly markIdle?: (idle: boolean) => void;
 }
 
 const YIELD_EVERY_MS = 5;
 
-/** Pulls batches from a source (or a VALUES list) into the chain until the source ends or the job is cancelled. */
+/**
+ * Pulls batches from a source (or a VALUES list) into the chain until the source ends or the job is cancelled.
+ * Processing-time callbacks (periodic watermarks, idleness, bundle time-outs) run between batches and also while
+ * the reader waits, so a slow unbounded source never starves them.
+ */
 export async function driveSource(node: SourceNode | ValuesNode, out: Output, ctx: SourceRunContext): Promise<void> {
   const reader = node.kind === 'values' ? valuesReader(node, ctx) : connectorReader(node, ctx);
   const rowsOut = ctx.metrics.counter('numRecordsOut');
   const batchesOut = ctx.metrics.counter('numBatchesOut');
   ctx.metrics.gauge('name').set(node.name);
   let lastYield = performance.now();
+  let pending: Promise<SourceElement | null> | null = null;
   try {
     while (!ctx.signal.aborted) {
       // A fast source resolves every await as a microtask and would never let the thread see cancel or metrics
@@ -39,16 +52,51 @@ export async function driveSource(node: SourceNode | ValuesNode, out: Output, ct
         lastYield = performance.now();
       }
       await ctx.timers?.runDue();
-      const batch = await reader.next();
-      if (batch === null) break;
-      if (batch.numRows === 0) continue;
-      rowsOut.inc(batch.numRows);
+      pending ??= reader.next();
+      const element = ctx.timers ? await nextOrTimer(pending, ctx.timers) : await pending;
+      if (element === TIMER_DUE) continue;
+      pending = null;
+      if (element === null) break;
+      if (isSourceEvent(element)) {
+        await handleEvent(element, ctx);
+        continue;
+      }
+      if (element.numRows === 0) continue;
+      if (ctx.signals) ctx.signals.currentSplit = reader.currentSplit?.() ?? DEFAULT_SPLIT;
+      rowsOut.inc(element.numRows);
       batchesOut.inc();
-      await out.emit(batch);
+      await out.emit(element);
     }
   } finally {
+    // A read still in flight (cancellation) settles on its own; its result or error is of no interest any more.
+    pending?.catch(() => {});
     await reader.close();
   }
+}
+
+async function handleEvent(e: SourceEvent, ctx: SourceRunContext): Promise<void> {
+  switch (e.kind) {
+    case 'watermark':
+      await ctx.emitWatermark?.(e.timestamp);
+      break;
+    case 'idle':
+      if (!(await ctx.signals?.reportIdle(e.idle))) ctx.markIdle?.(e.idle);
+      break;
+    case 'split-finished':
+      ctx.signals?.splitFinished(e.split);
+      break;
+  }
+}
+
+const TIMER_DUE = Symbol('timer-due');
+
+/** The reader's next element, or TIMER_DUE when a processing-time callback falls due first. */
+function nextOrTimer<T>(pending: Promise<T>, timers: MailboxTimers): Promise<T | typeof TIMER_DUE> {
+  const due = timers.nextDue();
+  if (due === null) return pending;
+  let timeout: ReturnType<typeof setTimeout> | undefined;
+  const timer = new Promise<typeof TIMER_DUE>((resolve) => { timeout = setTimeout(() => resolve(TIMER_DUE), Math.max(0, due - timers.now())); });
+  return Promise.race([pending, timer]).finally(() => clearTimeout(timeout));
 }
 
 function connectorReader(node: SourceNode, ctx: SourceRunContext): SourceReader {

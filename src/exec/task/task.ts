@@ -11,6 +11,7 @@ import { OperatorChain, tagError } from './operator-chain.ts';
 import { RecordWriter } from './record-writer.ts';
 import { driveSource } from './source-driver.ts';
 import { MailboxTimers } from '../../time/mailbox-timers.ts';
+import { SourceSignals } from '../../time/source-signals.ts';
 import type { JobSettings, TaskSpec } from './task-spec.ts';
 
 /**
@@ -46,11 +47,16 @@ export class Task {
     let failure: unknown = null;
     try {
       const base = { parallelism: vertex.parallelism, config: this.config, signal, baseDir: this.job.baseDir };
-      await chain.open(writer, { ...base, processingTime: this.timers });
+      const signals = isSource ? new SourceSignals() : undefined;
+      await chain.open(writer, { ...base, processingTime: this.timers, sourceSignals: signals });
       const entry = chain.isEmpty ? writer : chain.inputOf(0);
       if (isSource) {
         try {
-          await driveSource(head as SourceNode | ValuesNode, entry, { ...base, subtaskIndex, metrics: operatorMetrics(head), timers: this.timers });
+          await driveSource(head as SourceNode | ValuesNode, entry, {
+            ...base, subtaskIndex, metrics: operatorMetrics(head), timers: this.timers, signals,
+            emitWatermark: (timestamp) => this.advanceWatermark(chain, writer, timestamp),
+            markIdle: (idle) => writer.markIdle(idle),
+          });
         } catch (e) {
           throw tagError(e, head.name, subtaskIndex);
         }

@@ -3,6 +3,7 @@ import { ErrorCodes, WeirError } from '../../errors/weir-error.ts';
 import type { BoundExpression, Expression } from '../../expr/expression.ts';
 import { resolveExpression } from '../../expr/index.ts';
 import type { LogicalNode } from '../../plan/logical/logical-node.ts';
+import { projectedColumns } from '../../plan/time-attributes.ts';
 import { formatDataType } from '../../types/data-type.ts';
 import { Schema } from '../../types/schema.ts';
 import type { Cte, SqlExpr } from '../ast.ts';
@@ -65,11 +66,11 @@ export function bindCondition(ctx: PlannerContext, rel: RelPlan, e: SqlExpr, cla
   return bound;
 }
 
-/** A project node computing `exprs` named `names` over `input`. */
+/** A project node computing `exprs` named `names` over `input`; pass-through columns keep their time attribute. */
 export function projectNode(input: LogicalNode, exprs: readonly BoundExpression[], names: readonly string[]): LogicalNode {
   return {
     kind: 'project',
-    schema: new Schema(exprs.map((x, i) => ({ name: names[i], type: x.type }))),
+    schema: new Schema(projectedColumns(input.schema, exprs, names)),
     input,
     projections: exprs,
   };

@@ -3,6 +3,7 @@ import type { SqlResult } from '../../api/sql-result.ts';
 import { ErrorCodes } from '../../errors/weir-error.ts';
 import { BUILTIN_FUNCTION_NAMES } from '../../expr/functions/names.ts';
 import { formatDataType } from '../../types/data-type.ts';
+import { isProctimeCall, timeAttributeSuffix } from '../../plan/time-attributes.ts';
 import type { DescribeStatement, ShowStatement } from '../ast.ts';
 import type { PlannerContext } from './context.ts';
 import { fail, unsupported } from './errors.ts';
@@ -42,6 +43,7 @@ export function show(ctx: PlannerContext, s: ShowStatement): SqlResult {
 /**
  * DESCRIBE t: Flink's columns name, type, null, key, extras, watermark. `key` is `PRI(a, b)` on primary-key
  * columns, `extras` shows a computed column's expression, `watermark` the watermark expression on the rowtime column.
+ * Time attributes are marked in the type as Flink does: `TIMESTAMP(3) *ROWTIME*`, `TIMESTAMP_LTZ(3) *PROCTIME*`.
  */
 export function describe(ctx: PlannerContext, s: DescribeStatement): SqlResult {
   const name = catalogName(ctx, s.name.parts);
@@ -51,7 +53,7 @@ export function describe(ctx: PlannerContext, s: DescribeStatement): SqlResult {
   const entry = ctx.env.catalog.table(name);
   const columns = ['name', 'type', 'null', 'key', 'extras', 'watermark'];
   if (entry.kind === 'view') {
-    return rows(columns, entry.plan.schema.columns.map((c) => [c.name, formatDataType(c.type, true), c.type.nullable, null, null, null]));
+    return rows(columns, entry.plan.schema.columns.map((c) => [c.name, `${formatDataType(c.type, true)}${timeAttributeSuffix(c)}`, c.type.nullable, null, null, null]));
   }
   const pk = entry.primaryKey ?? [];
   const key = pk.length ? `PRI(${pk.join(', ')})` : null;
@@ -61,7 +63,7 @@ export function describe(ctx: PlannerContext, s: DescribeStatement): SqlResult {
     c.name, typeText(c.name, formatDataType(c.type, true)), c.type.nullable, pk.includes(c.name) ? key : null, null, wm?.column === c.name ? wm.sql : null,
   ]);
   const computed = (entry.computed ?? []).map((c) => [
-    c.name, typeText(c.name, formatDataType(c.type, true)), c.type.nullable, null, `AS ${c.sql}`, wm?.column === c.name ? wm.sql : null,
+    c.name, isProctimeCall(c.expr) ? `${formatDataType(c.type, true)} *PROCTIME*` : typeText(c.name, formatDataType(c.type, true)), c.type.nullable, null, `AS ${c.sql}`, wm?.column === c.name ? wm.sql : null,
   ]);
   const all = [...physical, ...computed];
   const order = entry.columnOrder;
