@@ -12,7 +12,13 @@ import { SinkOperator } from './sink.ts';
 import { SortOperator } from './sort.ts';
 import { createUdfCallOperator } from './udf-call.ts';
 import { UnionOperator } from './union.ts';
+import { IntervalJoinOperator } from './interval-join.ts';
+import { WindowJoinOperator } from './window-join.ts';
+import { createWindowRankOperator } from './window-rank.ts';
 import { WatermarkAssignerOperator } from './watermark-assigner.ts';
+import { ExpandOperator } from './expand.ts';
+import { createWindowAggregateOperator } from './window-aggregate.ts';
+import { WindowTableFunctionOperator } from './window-tvf.ts';
 
 /** The built-in operators. Each later capability registers its own kinds the same way. */
 registerOperator('calc', (node) => new CalcOperator(node));
@@ -29,3 +35,9 @@ registerOperator('rank', (node) => createRankOperator(node));
 registerOperator('sort', (node) => new SortOperator(node));
 registerOperator('watermark-assigner', (node) => new WatermarkAssignerOperator(node));
 registerOperator('over-aggregate', (node) => new OverAggregateOperator(node));
+registerOperator('window-tvf', (node) => new WindowTableFunctionOperator(node));
+registerOperator('window-aggregate', (node) => createWindowAggregateOperator(node));
+registerOperator('expand', (node) => new ExpandOperator(node));
+registerOperator('window-rank', (node) => createWindowRankOperator(node));
+registerOperator('window-join', (node) => new WindowJoinOperator(node));
+registerOperator('interval-join', (node) => new IntervalJoinOperator(node));
