@@ -3,7 +3,8 @@ import type { MetricsSnapshot, MetricValue } from './metric-group.ts';
 
 /**
  * Merges the snapshots of parallel subtasks: counters add up, histograms pool their samples, strings (names) and
- * structured values keep the first seen. Subtask snapshots use the same keys, so a merged key is job-wide.
+ * structured values keep the first seen; watermark gauges take the minimum (an operator's watermark is that of its
+ * slowest subtask, as Flink's "low watermark"). Subtask snapshots use the same keys, so a merged key is job-wide.
  */
 export function mergeSnapshots(parts: readonly MetricsSnapshot[]): MetricsSnapshot {
   const out: MetricsSnapshot = {};
@@ -15,7 +16,8 @@ export function mergeSnapshots(parts: readonly MetricsSnapshot[]): MetricsSnapsh
         list.push(v);
         histograms.set(k, list);
       } else if (typeof v === 'number') {
-        out[k] = typeof out[k] === 'number' ? (out[k] as number) + v : v;
+        const prev = out[k];
+        out[k] = typeof prev !== 'number' ? v : isWatermark(k) ? Math.min(prev, v) : prev + v;
       } else if (!(k in out)) {
         out[k] = v;
       }
@@ -23,6 +25,10 @@ export function mergeSnapshots(parts: readonly MetricsSnapshot[]): MetricsSnapsh
   }
   for (const [k, list] of histograms) out[k] = mergeHistograms(list);
   return out;
+}
+
+function isWatermark(key: string): boolean {
+  return key.endsWith('currentWatermark') || key.endsWith('currentInputWatermark');
 }
 
 function isHistogram(v: MetricValue): v is HistogramSnapshot {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ConnectorRegistry, defaultRegistry, OptionReader, checkUnknownOptions, blackholeSink } from '../../src/connectors/index.ts';
 
 test('default registry has the built-ins', () => {
-  assert.deepEqual(defaultRegistry.identifiers(), ['blackhole', 'datagen', 'filesystem', 'print']);
+  assert.deepEqual(defaultRegistry.identifiers(), ['blackhole', 'datagen', 'filesystem', 'print', 'scripted']);
   assert.deepEqual(defaultRegistry.identifiers('source'), ['datagen', 'filesystem']);
   assert.equal(defaultRegistry.sink('PRINT').identifier, 'print');
 });
