@@ -13,6 +13,8 @@ export function producesUpdates(node: LogicalNode): boolean {
     case 'aggregate': return node.aggregates.length > 0 || producesUpdates(node.input);
     case 'join': return node.joinType !== 'inner' || inputsOf(node).some(producesUpdates);
     case 'rank': return true;
+    // A window's result is emitted once, when the window fires, even over an updating input (Flink's WindowAggregate).
+    case 'window-aggregate': return false;
     case 'sort': return producesUpdates(node.input);
     default: return inputsOf(node).some(producesUpdates);
   }

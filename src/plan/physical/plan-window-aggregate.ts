@@ -1,0 +1,35 @@
+import { describeWindowAggregation } from '../describe-window-aggregate.ts';
+import { producesUpdates } from '../changelog-mode.ts';
+import type { LogicalExpand, LogicalWindowAggregate, LogicalWindowTableFunction } from '../logical/logical-node.ts';
+import type { PlannedNode } from './chain-operators.ts';
+import type { WindowedPlanner } from './plan-windowed.ts';
+
+/**
+ * Physical planning of window table functions and Expand (forward, at the input's parallelism: they work row by
+ * row) and of window aggregation (hash-partitioned by the group keys at the job's parallelism; without keys all rows
+ * go to one subtask, as in Flink).
+ */
+export function planWindowAggregation(p: WindowedPlanner, node: LogicalWindowTableFunction | LogicalWindowAggregate | LogicalExpand, id: string): PlannedNode {
+  const name = describeWindowAggregation(node);
+  const outputSchema = node.schema.columns;
+  const input = p.plan(node.input);
+  const inputSchema = node.input.schema.columns;
+  switch (node.kind) {
+    case 'window-tvf':
+      return p.add({ kind: 'window-tvf', id, name, outputSchema, inputSchema, window: node.window, timeDomain: node.timeDomain },
+        input.parallelism, [{ from: input, partitioning: { kind: 'forward' } }]);
+    case 'expand':
+      return p.add({ kind: 'expand', id, name, outputSchema, keys: node.keys, sets: node.sets },
+        input.parallelism, [{ from: input, partitioning: { kind: 'forward' } }]);
+    case 'window-aggregate': {
+      const keyed = node.groupKeys.length > 0;
+      return p.add({
+        kind: 'window-aggregate', id, name, outputSchema, inputSchema, groupKeys: node.groupKeys, window: node.window,
+        timeDomain: node.timeDomain, aggregates: node.aggregates, inputUpdates: producesUpdates(node.input),
+      }, keyed ? p.parallelism : 1, [{
+        from: input,
+        partitioning: keyed ? { kind: 'hash', keys: node.groupKeys, maxParallelism: p.maxParallelism } : { kind: 'global' },
+      }]);
+    }
+  }
+}
