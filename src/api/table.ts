@@ -8,6 +8,7 @@ import { projectedColumn } from '../plan/time-attributes.ts';
 import { typesEqual, withNullable } from '../types/data-type.ts';
 import { Schema, type Column } from '../types/schema.ts';
 import type { TableEnvironment } from './table-environment.ts';
+import { lateralJoinPlan } from './lateral-join.ts';
 import type { TableDescriptor } from './table-descriptor.ts';
 import type { TableResult } from './table-result.ts';
 import type { JobClient } from '../exec/job/job-client.ts';
@@ -116,6 +117,29 @@ export class Table {
 
   offset(n: number): Table { return this.limit(n, Number.MAX_SAFE_INTEGER); }
   fetch(n: number): Table { return this.limit(0, n); }
+
+  /**
+   * Joins every row with the rows a table function yields for it (an inner lateral join, Flink's `joinLateral`):
+   * rows for which the function yields nothing are dropped. Output = this table's columns, then the function's,
+   * named by `.as(...)` or as declared. The optional predicate filters the joined rows.
+   *
+   * @example
+   * ```ts
+   * await env.createPythonFunction('split', 'udfs/text.py:split');   // a @udtf generator
+   * table.joinLateral(call('split', col('line')).as('word', 'len')).select(col('id'), col('word'));
+   * ```
+   */
+  joinLateral(tableFunctionCall: Expr, predicate?: Expr): Table {
+    return this.derive(lateralJoinPlan(this.plan, this.env.catalog, tableFunctionCall, 'inner', predicate));
+  }
+
+  /**
+   * As {@link joinLateral}, but a row for which the function yields nothing is kept once, with NULL function
+   * columns (Flink's `leftOuterJoinLateral`). The predicate, if given, must be `lit(true)`.
+   */
+  leftOuterJoinLateral(tableFunctionCall: Expr, predicate?: Expr): Table {
+    return this.derive(lateralJoinPlan(this.plan, this.env.catalog, tableFunctionCall, 'left', predicate));
+  }
 
   /** Removes duplicate rows. Keeps one entry per distinct row in memory, so use it on bounded input. */
   distinct(): Table {

@@ -3,6 +3,7 @@ import { ErrorCodes } from '../errors/weir-error.ts';
 import { formatDataType, withNullable, type DataType } from '../types/data-type.ts';
 import type { Schema } from '../types/schema.ts';
 import type { FunctionDefinition } from '../udf/function-definition.ts';
+import { tableColumnsOf } from '../udf/table-function.ts';
 import { canCast } from './cast/rules.ts';
 import type { BoundExpression, Expression } from './expression.ts';
 import { formatExpression } from './format.ts';
@@ -80,7 +81,23 @@ class Resolver {
     return { kind: 'call', name: def.names[0], args: bound, type: inferred.result };
   }
 
-  private bindUdf(fn: FunctionDefinition, args: BoundExpression[], expr: Expression): BoundExpression {
+  /** `f(args)` of a catalog table function (LATERAL TABLE, joinLateral): its arguments bound and coerced. */
+  bindTableCall(expr: Extract<Expression, { kind: 'call' }>, fn: FunctionDefinition): { fn: FunctionDefinition; args: readonly BoundExpression[] } {
+    const bound = this.bindUdf(fn, expr.args.map((a) => this.resolve(a)), expr, true);
+    return { fn, args: (bound as Extract<BoundExpression, { kind: 'udf' }>).args };
+  }
+
+  private bindUdf(fn: FunctionDefinition, args: BoundExpression[], expr: Expression, asTable = false): BoundExpression {
+    if (fn.kind === 'table' && !asTable) {
+      throw new PlanError(`Table function ${fn.name} cannot be called in an expression: ${formatExpression(expr)}`, {
+        hint: `Join with its rows in FROM: FROM t, LATERAL TABLE(${fn.name}(...)) AS T(a, b) in SQL, or table.joinLateral(call('${fn.name}', ...)) in the Table API.`,
+      }, ErrorCodes.PLAN_INVALID);
+    }
+    if (fn.kind === 'aggregate') {
+      throw new PlanError(`Aggregate function ${fn.name} is not allowed here: ${formatExpression(expr)}`, {
+        hint: 'Call user-defined aggregate functions in the select list or HAVING of a GROUP BY (or a window aggregation), not in row-by-row expressions.',
+      }, ErrorCodes.PLAN_INVALID);
+    }
     const declared = fn.inputTypes;
     if (declared) {
       const ok = declared.length === args.length && args.every((a, i) => implicitlyCastable(a.type, declared[i]));
@@ -93,6 +110,26 @@ class Resolver {
     }
     return { kind: 'udf', fn, args, type: fn.resultType };
   }
+}
+
+/**
+ * Resolves the call of a table function, `f(args)` (optionally aliased, `f(x).as('a', 'b')`), against `schema`:
+ * the function from the catalog and its arguments bound and coerced to its declared input types. Raises
+ * FUNCTION_NOT_FOUND, FUNCTION_SIGNATURE (not a table function, bad arguments) or the argument's own errors.
+ */
+export function resolveTableFunctionCall(expr: Expression, schema: Schema, functions: FunctionLookup): { fn: FunctionDefinition; args: readonly BoundExpression[] } {
+  const call = expr.kind === 'alias' ? expr.expr : expr;
+  if (call.kind !== 'call') {
+    throw new PlanError(`A lateral table needs a table function call such as split(col), got ${formatExpression(call)}`, {}, ErrorCodes.PLAN_INVALID);
+  }
+  const fn = functions(call.name) ?? functions(call.name.toLowerCase()) ?? functions(call.name.toUpperCase());
+  if (!fn) {
+    throw new PlanError(`No table function named '${call.name}'`, {
+      hint: "Register it first: env.createPythonFunction(name, 'file.py:attr') for a udtf, or createTypeScriptFunction for a tableFunction(...).",
+    }, ErrorCodes.FUNCTION_NOT_FOUND);
+  }
+  tableColumnsOf(fn, `${formatExpression(call)} in a lateral table`);
+  return new Resolver(schema, functions).bindTableCall(call, fn);
 }
 
 /** Wraps an argument in an implicit cast when its type differs from the target (NULL literals are simply retyped). */

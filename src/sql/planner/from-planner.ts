@@ -4,6 +4,7 @@ import { catalogTablePlan } from './catalog-tables.ts';
 import { at, type PlannerContext } from './context.ts';
 import { fail, unsupported } from './errors.ts';
 import { planJoin } from './join-planner.ts';
+import { planStandaloneTable } from './lateral-planner.ts';
 import { planQueryRel } from './query-planner.ts';
 import { aliasRank } from './rank-planner.ts';
 import { fieldsOf, suggest, type RelPlan } from './scope.ts';
@@ -21,7 +22,7 @@ export function planFrom(ctx: PlannerContext, item: FromItem, pending?: SqlExpr[
       return applyAlias(ctx, planQueryRel(ctx, item.query), item.alias);
     case 'valuesRef': return applyAlias(ctx, planValues(ctx, item.values), item.alias);
     case 'join': return planJoin(ctx, item, pending);
-    case 'lateralTable': return unsupported(ctx.sql, item.pos, 'Table functions (LATERAL TABLE)');
+    case 'lateralTable': return planStandaloneTable(ctx, item);
     case 'windowTvf': return unsupported(ctx.sql, item.pos, `Window table functions (${item.fn})`, 'Windowed aggregation arrives with the event-time work.');
   }
 }

@@ -7,6 +7,7 @@ import type { Ident, JoinRef, SqlExpr } from '../ast.ts';
 import { andAll, bindCondition, bindExpr, conjuncts, inputRef, projectNode, scopeHooks, type PlannerContext } from './context.ts';
 import { fail } from './errors.ts';
 import { planFrom } from './from-planner.ts';
+import { planLateralJoin } from './lateral-planner.ts';
 import { complete } from './query-planner.ts';
 import { qualifiers, resolveName, uniqueNames, type RelPlan, type ScopeField } from './scope.ts';
 
@@ -17,6 +18,7 @@ import { qualifiers, resolveName, uniqueNames, type RelPlan, type ScopeField } f
  * CROSS and comma joins are inner joins that take over the WHERE conjuncts they can evaluate from `pending`.
  */
 export function planJoin(ctx: PlannerContext, j: JoinRef, pending?: SqlExpr[]): RelPlan {
+  if (j.right.kind === 'lateralTable') return planLateralJoin(ctx, j, j.right, pending);
   const inner = j.type === 'INNER' || j.type === 'CROSS';
   // WHERE conjuncts may move into inner joins only: below an outer join they would change which rows are padded.
   const down = inner ? pending : undefined;
