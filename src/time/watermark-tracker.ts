@@ -17,6 +17,20 @@ export class WatermarkTracker {
 
   get current(): number { return this.combined; }
 
+  /**
+   * Whether every channel that has not ended is idle (and at least one has not): the task's own output is then idle
+   * too, so idleness travels through a pipeline of tasks as in Flink.
+   */
+  get allIdle(): boolean {
+    let open = 0;
+    for (let i = 0; i < this.idle.length; i++) {
+      if (this.ended[i]) continue;
+      if (!this.idle[i]) return false;
+      open++;
+    }
+    return open > 0;
+  }
+
   /** Records a channel's watermark; returns the new combined watermark if it advanced, else null. */
   update(channel: number, timestamp: number): number | null {
     if (timestamp > this.watermarks[channel]) this.watermarks[channel] = timestamp;

@@ -78,4 +78,17 @@ describe('event time end to end', () => {
       await job.cancel();
     }
   });
+
+  it('idleness travels through tasks: a task whose inputs are all idle marks its own output idle', async () => {
+    const env = TableEnvironment.create({ parallelism: 1, config: { 'pipeline.operator-chaining': false } });
+    await env.executeSql(`CREATE TABLE a (k STRING, ts TIMESTAMP(3)) WITH ('connector' = 'scripted', 'script' = '${script([rowsAt('a', 9), { watermark: at(8) }, { hold: true }])}')`);
+    await env.executeSql(`CREATE TABLE b (k STRING, ts TIMESTAMP(3)) WITH ('connector' = 'scripted', 'script' = '${script([{ idle: true }, { hold: true }])}')`);
+    // b's filter runs in a task of its own between b's source and the union.
+    const job = env.sqlQuery("SELECT k, COUNT(*) AS n FROM (SELECT k, ts FROM a UNION ALL SELECT k, ts FROM b WHERE k <> 'x') GROUP BY k").executeInsert(blackhole);
+    try {
+      assert.equal(await awaitWatermark(job, 'GroupAggregate', at(8)), at(8));
+    } finally {
+      await job.cancel();
+    }
+  });
 });

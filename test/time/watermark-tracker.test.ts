@@ -21,4 +21,19 @@ describe('WatermarkTracker', () => {
     assert.equal(t.update(2, 200), null, 'an idle channel becomes active again with its watermark');
     assert.equal(t.update(0, 300), 200);
   });
+
+  it('is all idle when every open channel is idle, and active again when one sends a watermark', () => {
+    const t = new WatermarkTracker(3);
+    assert.equal(t.allIdle, false);
+    t.setIdle(0, true);
+    t.setIdle(1, true);
+    assert.equal(t.allIdle, false, 'channel 2 is active');
+    t.end(2);
+    assert.equal(t.allIdle, true, 'the ended channel does not count');
+    t.update(1, 5);
+    assert.equal(t.allIdle, false);
+    t.end(0);
+    t.end(1);
+    assert.equal(t.allIdle, false, 'all ended is not idle');
+  });
 });

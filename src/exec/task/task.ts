@@ -24,6 +24,8 @@ export class Task {
   private readonly config: Configuration;
   /** Processing-time callbacks of this task's operators, run between messages (the mailbox). */
   private readonly timers = new MailboxTimers();
+  /** Whether this (non-source) task told downstream that its output is idle: all its open inputs are. */
+  private outputIdle = false;
 
   constructor(private readonly spec: TaskSpec, private readonly job: JobSettings) {
     this.config = new Configuration(job.config);
@@ -101,13 +103,16 @@ export class Task {
           break;
         case 'watermark':
           await this.maybeAdvance(chain, writer, tracker.update(received.channel, m.timestamp));
+          this.forwardIdleness(tracker, writer);
           break;
         case 'idle':
           await this.maybeAdvance(chain, writer, tracker.setIdle(received.channel, m.idle));
+          this.forwardIdleness(tracker, writer);
           break;
         case 'end':
           open--;
           await this.maybeAdvance(chain, writer, tracker.end(received.channel));
+          this.forwardIdleness(tracker, writer);
           break;
         case 'barrier':
           // Checkpointing arrives with the checkpoint issue; until then barriers pass through untouched.
@@ -124,6 +129,14 @@ export class Task {
     let timeout: ReturnType<typeof setTimeout> | undefined;
     const timer = new Promise<typeof TIMER_DUE>((resolve) => { timeout = setTimeout(() => resolve(TIMER_DUE), Math.max(0, due - Date.now())); });
     return Promise.race([pending, timer]).finally(() => clearTimeout(timeout));
+  }
+
+  /** Marks this task's output idle while all its open inputs are idle, and active again when one is not. */
+  private forwardIdleness(tracker: WatermarkTracker, writer: RecordWriter): void {
+    const idle = tracker.allIdle;
+    if (idle === this.outputIdle) return;
+    this.outputIdle = idle;
+    writer.markIdle(idle);
   }
 
   private async maybeAdvance(chain: OperatorChain, writer: RecordWriter, watermark: number | null): Promise<void> {
