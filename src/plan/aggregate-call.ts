@@ -1,4 +1,5 @@
 import type { DataType } from '../types/data-type.ts';
+import type { FunctionDefinition } from '../udf/function-definition.ts';
 
 /**
  * One aggregate in a GROUP BY (or OVER / window aggregation later). Arguments are input column indexes: the planner
@@ -17,6 +18,11 @@ export interface AggregateCall {
   readonly type: DataType;
   /** Output column name. */
   readonly name: string;
+  /**
+   * The user-defined aggregate function (Python or TypeScript, kind 'aggregate') this call runs; absent for
+   * built-ins. Operators run UDAF calls through the UDAF runner (src/udf/udaf-runner.ts), all groups per request.
+   */
+  readonly udf?: FunctionDefinition;
 }
 
 /** A sort key: input column, direction and NULL placement (SQL default: NULLS LAST for ASC, NULLS FIRST for DESC? Flink: NULLS FIRST for ASC). */

@@ -176,7 +176,8 @@ export class GroupFolder {
   }
 }
 
-function rowsEqual(a: readonly unknown[], b: readonly unknown[]): boolean {
+/** Whether two result rows are equal (internal values; nested values by content). */
+export function rowsEqual(a: readonly unknown[], b: readonly unknown[]): boolean {
   for (let i = 0; i < a.length; i++) if (!valuesEqual(a[i], b[i])) return false;
   return true;
 }

@@ -11,6 +11,8 @@ import { Schema } from '../../types/schema.ts';
 import type { OperatorContext, StreamOperator } from '../operator.ts';
 import { GroupFolder, OutputRows, type KeyState, type Run } from './group-aggregate-fold.ts';
 import { concatKeys, encodeKeys, groupRows, type EncodedKeys } from './group-aggregate-keys.ts';
+import { UdafGroupFolder } from './group-aggregate-udaf.ts';
+import { UdafCalls } from './udaf-calls.ts';
 
 /** Expired entries examined per processed run when state TTL is on: small, so cleanup never stalls a batch. */
 const TTL_CLEANUP_BUDGET = 1000;
@@ -20,9 +22,11 @@ const TTL_CLEANUP_BUDGET = 1000;
  * accumulator's saved form) so a restore from an incompatible layout fails instead of misreading; bump the version
  * when an accumulator's saved form changes.
  */
-function keyStateSerializer(): StateSerializer<KeyState> {
+function keyStateSerializer(udafTag?: string): StateSerializer<KeyState> {
   const inner = msgpackSerializer<KeyState>();
-  return { id: 'group-aggregate-msgpack', version: 1, serialize: inner.serialize, deserialize: inner.deserialize };
+  // With UDAF calls the id names their accumulator types: state written under other types is refused at restore.
+  const id = udafTag ? `group-aggregate-msgpack+${udafTag}` : 'group-aggregate-msgpack';
+  return { id, version: 1, serialize: inner.serialize, deserialize: inner.deserialize };
 }
 
 /**
@@ -50,6 +54,9 @@ export class GroupAggregateOperator implements StreamOperator {
   private state!: ValueState<KeyState>;
   private backend!: KeyedStateBackend;
   private folder!: GroupFolder;
+  /** Set instead of `folder` when some calls are user-defined aggregate functions (group-aggregate-udaf.ts). */
+  private udafFolder: UdafGroupFolder | null = null;
+  private udafs: UdafCalls | null = null;
   private miniBatch: MiniBatchSettings | null = null;
   private outputBatchSize = 4096;
   private readonly outputSchema: arrow.Schema;
@@ -72,10 +79,13 @@ export class GroupAggregateOperator implements StreamOperator {
     this.miniBatch = miniBatchSettings(ctx.config);
     this.outputBatchSize = Math.max(1, ctx.config.get(CoreOptions.BATCH_SIZE));
     this.backend = ctx.keyedState();
-    this.state = this.backend.declareValueState('group-aggregate', keyStateSerializer());
+    this.udafs = await UdafCalls.open(this.node.aggregates, ctx);
+    this.state = this.backend.declareValueState('group-aggregate', keyStateSerializer(this.udafs?.stateTag));
     // With no aggregates (SELECT DISTINCT) a key's row never changes, and the planner marks such a node
     // insert-only, so unchanged rows are never re-emitted even with TTL.
-    this.folder = new GroupFolder(this.node, this.backend.ttlMs > 0 && this.node.aggregates.length > 0);
+    const emitUnchanged = this.backend.ttlMs > 0 && this.node.aggregates.length > 0;
+    if (this.udafs) this.udafFolder = new UdafGroupFolder(this.node, this.udafs, emitUnchanged);
+    else this.folder = new GroupFolder(this.node, emitUnchanged);
     ctx.metrics.gauge('miniBatchBufferedRows', () => this.bufferedRows);
   }
 
@@ -102,6 +112,9 @@ export class GroupAggregateOperator implements StreamOperator {
     this.timer = null;
     this.buffered = [];
     this.bufferedRows = 0;
+    const udafs = this.udafs;
+    this.udafs = null;
+    if (udafs) await udafs.close();
   }
 
   /** Runs `f` after every earlier call and timer flush; rethrows a failure of a timer-driven flush. */
@@ -151,8 +164,10 @@ export class GroupAggregateOperator implements StreamOperator {
     const changedKeys: Uint8Array[] = [];
     const changedHashes: number[] = [];
     const changedStates: (KeyState | undefined)[] = [];
+    // UDAF calls fold all keys at once (one request per call); they emit once per key per batch, like mini-batch.
+    const folded = this.udafFolder ? await this.udafFolder.foldGroups(batches, run, groups, before, out) : null;
     for (let g = 0; g < groups.count; g++) {
-      const after = this.folder.fold(before[g], run, groups.rows, groups.start[g], groups.start[g + 1], perRow, out);
+      const after = folded ? folded[g] : this.folder.fold(before[g], run, groups.rows, groups.start[g], groups.start[g + 1], perRow, out);
       if (after !== before[g]) {
         changedKeys.push(groupKeys[g]);
         changedHashes.push(groupHashes[g]);
@@ -167,7 +182,7 @@ export class GroupAggregateOperator implements StreamOperator {
   /** Key bytes, hashes and readers of a run of batches, rows numbered on across the batches. */
   private prepare(batches: readonly ChangeBatch[]): { keys: EncodedKeys; hashes: Uint32Array; run: Run } {
     const { groupKeys } = this.node;
-    const readers = batches.map((b) => this.folder.readers(b));
+    const readers = batches.map((b) => (this.udafFolder ? this.udafFolder.readers(b) : this.folder.readers(b)));
     const bases = new Int32Array(batches.length);
     if (batches.length === 1) {
       const batch = batches[0];

@@ -2,6 +2,8 @@ import { resolveAggregate } from '../../aggregate/aggregate-functions.ts';
 import { ErrorCodes } from '../../errors/weir-error.ts';
 import type { BoundExpression, Expression } from '../../expr/expression.ts';
 import type { AggregateCall } from '../../plan/aggregate-call.ts';
+import { udafArgumentCasts, udafResultType } from '../../plan/udaf-calls.ts';
+import type { FunctionDefinition } from '../../udf/function-definition.ts';
 import type { LogicalNode } from '../../plan/logical/logical-node.ts';
 import { DataTypes, formatDataType, notNull, type DataType } from '../../types/data-type.ts';
 import { Schema } from '../../types/schema.ts';
@@ -10,7 +12,7 @@ import type { SourcePos } from '../tokens.ts';
 import { at, bindCondition, bindExpr, projectNode, scopeHooks, type PlannerContext } from './context.ts';
 import { fail, unsupported } from './errors.ts';
 import type { ConvertHooks } from './expr-converter.ts';
-import { aggregateCalls, exprKey, isAggregateCall } from './expr-key.ts';
+import { aggregateCalls, exprKey, isAggregateCall, userAggregate } from './expr-key.ts';
 import { resolveName, uniqueNames, type RelPlan, type ScopeField } from './scope.ts';
 import type { Projector, SelectEntry } from './select-planner.ts';
 
@@ -42,11 +44,13 @@ export function planAggregation(ctx: PlannerContext, rel: RelPlan, q: SelectQuer
     const key = exprKey(ctx, rel, call);
     if (aggIndex.has(key)) continue;
     aggIndex.set(key, specs.length);
-    const args = call.args.length === 1 && call.args[0].kind === 'star' ? [] : call.args.map((a) => {
+    const udf = userAggregate(ctx, call);
+    let args = call.args.length === 1 && call.args[0].kind === 'star' ? [] : call.args.map((a) => {
       if (a.kind === 'star') fail(ctx.sql, a.pos, `${call.canonical}(*) is not valid; only COUNT(*) takes *`);
       return pre.add(a, exprKey(ctx, rel, a), groupKeyName(ctx, rel, a));
     });
-    if (args.length === 0 && call.canonical !== 'COUNT') fail(ctx.sql, call.pos, `${call.canonical}() needs an argument`);
+    if (udf) args = castUdafArguments(ctx, rel, pre, call, udf, args);
+    else if (args.length === 0 && call.canonical !== 'COUNT') fail(ctx.sql, call.pos, `${call.canonical}() needs an argument`);
     const filter = call.filter ? pre.add(call.filter, exprKey(ctx, rel, call.filter)) : null;
     if (filter !== null && pre.types()[filter].kind !== 'BOOLEAN') {
       fail(ctx.sql, call.filter!.pos, `FILTER (WHERE …) needs a BOOLEAN condition, got ${formatDataType(pre.types()[filter])}`, ErrorCodes.TYPE_MISMATCH);
@@ -59,6 +63,8 @@ export function planAggregation(ctx: PlannerContext, rel: RelPlan, q: SelectQuer
   const aggNames = uniqueNames([...keyNames, ...specs.map((_, j) => `EXPR$${j}`)]).slice(keyCount);
   const aggregates: AggregateCall[] = specs.map((s, j) => {
     const argTypes = s.args.map((i) => input.schema.columns[i].type);
+    const udf = userAggregate(ctx, s.call);
+    if (udf) return { fn: udf.name, args: s.args, distinct: false, filter: s.filter, type: udafResultType(udf), name: aggNames[j], udf };
     const { fn, type } = at(ctx.sql, s.call.pos, () => resolveAggregate(s.call.canonical, argTypes, s.call.distinct));
     return { fn, args: s.args, distinct: s.call.distinct, filter: s.filter, type, name: aggNames[j] };
   });
@@ -73,7 +79,7 @@ export function planAggregation(ctx: PlannerContext, rel: RelPlan, q: SelectQuer
 
   const hooks: ConvertHooks = {
     replace: (e) => {
-      if (isAggregateCall(e)) return colRef(keyCount + aggIndex.get(exprKey(ctx, rel, e))!);
+      if (isAggregateCall(e, ctx)) return colRef(keyCount + aggIndex.get(exprKey(ctx, rel, e))!);
       if (e.kind === 'literal') return undefined;
       const g = groupIndex.get(exprKey(ctx, rel, e));
       return g === undefined ? undefined : colRef(g);
@@ -99,6 +105,21 @@ export function planAggregation(ctx: PlannerContext, rel: RelPlan, q: SelectQuer
       return { kind: 'input', index: g, type: done.node.schema.columns[g].type };
     },
   };
+}
+
+/**
+ * The argument columns of a UDAF call after implicit casts to its declared input types (a cast is one more
+ * pre-projected column); argument count and castability are checked here, at the call's position.
+ */
+function castUdafArguments(ctx: PlannerContext, rel: RelPlan, pre: PreProjection, call: CallExpr, udf: FunctionDefinition, args: number[]): number[] {
+  const types = pre.types();
+  const casts = at(ctx.sql, call.pos, () => udafArgumentCasts(udf, args.map((i) => types[i]), call.distinct));
+  return args.map((col, i) => {
+    const type = casts[i];
+    if (type === null) return col;
+    const cast: SqlExpr = { kind: 'cast', expr: call.args[i], type, tryCast: false, pos: call.args[i].pos };
+    return pre.add(cast, exprKey(ctx, rel, cast));
+  });
 }
 
 function notGrouped(ctx: PlannerContext, what: string, pos: SourcePos): never {

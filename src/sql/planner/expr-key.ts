@@ -1,5 +1,6 @@
 import { isAggregateFunction } from '../../aggregate/aggregate-functions.ts';
 import { formatDataType } from '../../types/data-type.ts';
+import type { FunctionDefinition } from '../../udf/function-definition.ts';
 import type { CallExpr, SqlExpr } from '../ast.ts';
 import { stripPositions } from '../walk.ts';
 import type { PlannerContext } from './context.ts';
@@ -28,15 +29,22 @@ export function exprKey(ctx: PlannerContext, rel: RelPlan, e: SqlExpr): string {
   }
 }
 
-/** Whether `e` is a (non-windowed) aggregate call. */
-export const isAggregateCall = (e: SqlExpr): e is CallExpr => e.kind === 'call' && !e.over && isAggregateFunction(e.canonical);
+/** Whether `e` is a (non-windowed) aggregate call: a built-in aggregate, or a user-defined one in the catalog. */
+export const isAggregateCall = (e: SqlExpr, ctx?: PlannerContext): e is CallExpr =>
+  e.kind === 'call' && !e.over && (isAggregateFunction(e.canonical) || (ctx !== undefined && userAggregate(ctx, e) !== undefined));
+
+/** The user-defined aggregate function a call names (catalog functions win over built-ins of the same name). */
+export function userAggregate(ctx: PlannerContext, e: CallExpr): FunctionDefinition | undefined {
+  const fn = ctx.env.catalog.lookupFunction(e.name) ?? ctx.env.catalog.lookupFunction(e.canonical);
+  return fn?.kind === 'aggregate' ? fn : undefined;
+}
 
 /**
  * The aggregate calls in `e`, outermost only, in source order. An aggregate nested in another's arguments is an
  * error, as in Flink.
  */
 export function aggregateCalls(ctx: PlannerContext, e: SqlExpr, out: CallExpr[] = []): CallExpr[] {
-  if (isAggregateCall(e)) {
+  if (isAggregateCall(e, ctx)) {
     for (const inner of childExprs(e)) {
       const nested = aggregateCalls(ctx, inner);
       if (nested.length) fail(ctx.sql, nested[0].pos, `Aggregate function ${nested[0].canonical}() cannot be nested in ${e.canonical}()`);
