@@ -7,6 +7,7 @@
  */
 export { TableEnvironment, type EnvironmentSettings } from './api/table-environment.ts';
 export { Table, type FieldLike } from './api/table.ts';
+export { Over, OverWindow, type OverWindowOrdered, type OverWindowPartitioned } from './api/over-window.ts';
 export { TableDescriptor, TableDescriptorBuilder, type SchemaLike } from './api/table-descriptor.ts';
 export { TableResult } from './api/table-result.ts';
 export { formatRowsTable, type SqlResult } from './api/sql-result.ts';
@@ -25,4 +26,5 @@ export { CoreOptions, PythonOptions, TsUdfOptions } from './config/options.ts';
 export * from './errors/index.ts';
 export * from './expr/api.ts';
 export { scalarFunction } from './udf/ts/define.ts';
+export { tableFunction } from './udf/ts/define-table.ts';
 export { formatUdfTable } from './cli/metrics-table.ts';

@@ -13,6 +13,7 @@ import { planJob } from '../plan/physical/physical-planner.ts';
 import { explainPlan } from '../plan/explain.ts';
 import { parseStatement, parseStatements } from '../sql/parse.ts';
 import { catalogTablePlan } from '../sql/planner/catalog-tables.ts';
+import { descriptorCatalogTable } from '../sql/planner/descriptor-table.ts';
 import { executeStatement, planSqlQuery } from '../sql/planner/statement-executor.ts';
 import { typesEqual, formatDataType } from '../types/data-type.ts';
 import { inspectPythonFunction } from '../udf/python/inspect.ts';
@@ -76,7 +77,8 @@ export class TableEnvironment {
   /** Registers a connector table (validated now: unknown connector or bad options fail here). */
   createTemporaryTable(name: string, descriptor: TableDescriptor): void {
     this.validateDescriptor(descriptor);
-    this.catalog.addTable(name, { kind: 'connector', descriptor });
+    // Computed columns and a watermark declared with Schema.newBuilder() are bound now, as CREATE TABLE binds them.
+    this.catalog.addTable(name, descriptorCatalogTable(this, name, descriptor));
   }
 
   /** Same as createTemporaryTable: the catalog lives in memory. */
@@ -93,7 +95,7 @@ export class TableEnvironment {
 
   /** A table from the catalog by name, or a table read directly from a descriptor. */
   from(source: string | TableDescriptor): Table {
-    if (source instanceof TableDescriptor) return new Table(this, this.sourcePlan('(anonymous)', source));
+    if (source instanceof TableDescriptor) return new Table(this, catalogTablePlan(this, '(anonymous)', descriptorCatalogTable(this, '(anonymous)', source)));
     // Shared with SQL, so tables created with CREATE TABLE show their computed columns here too.
     return new Table(this, catalogTablePlan(this, source, this.catalog.table(source)));
   }
@@ -141,7 +143,9 @@ export class TableEnvironment {
 
   /**
    * Registers a Python function by module path and attribute: `'udfs/text.py:normalize'` (relative to baseDir) or
-   * `'package.module:attr'`. The function is loaded once now to check that it exists and to learn its types.
+   * `'package.module:attr'`. The function is loaded once now to check that it exists and to learn its kind and types:
+   * a `udf` is a scalar function, a `udaf` an aggregate function, a `udtf` (or TableFunction) a table function for
+   * `LATERAL TABLE(...)` and `joinLateral`.
    */
   async createPythonFunction(name: string, path: string): Promise<void> {
     const def = await inspectPythonFunction(name, path, { config: this.config, baseDir: this.baseDir });
@@ -149,8 +153,9 @@ export class TableEnvironment {
   }
 
   /**
-   * Registers a TypeScript function made with `scalarFunction(...)`, exported from a module. It runs in worker
-   * threads, so it is referenced by module path (relative to baseDir) and export name, not passed as a closure.
+   * Registers a TypeScript function made with `scalarFunction(...)` (or `aggregateFunction`, `tableFunction`),
+   * exported from a module. It runs in worker threads, so it is referenced by module path (relative to baseDir) and
+   * export name, not passed as a closure.
    */
   async createTypeScriptFunction(name: string, modulePath: string, exportName = name): Promise<void> {
     const path = isAbsolute(modulePath) ? modulePath : resolve(this.baseDir, modulePath);
@@ -208,12 +213,6 @@ export class TableEnvironment {
     const job = new JobClient(graph, { jobName: name, config: this.config.toJSON(), baseDir: this.baseDir });
     notifyJobSubmitted(job, name);
     return job;
-  }
-
-  private sourcePlan(table: string, d: TableDescriptor): LogicalNode {
-    const factory = this.connectors.source(d.connector);
-    factory.validateSource(d.options, d.schema);
-    return { kind: 'source', schema: d.schema, table, connector: d.connector, options: d.options, bounded: factory.isBounded(d.options) };
   }
 
   private connectorTable(name: string): TableDescriptor {

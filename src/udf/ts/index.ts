@@ -1,5 +1,5 @@
 /**
- * TypeScript UDFs: the authoring API (`scalarFunction` and kernel helpers), registration metadata
+ * TypeScript UDFs: the authoring API (`scalarFunction`, `aggregateFunction`, `tableFunction` and kernel helpers), registration metadata
  * (`inspectTsFunction`), and — as a side effect of importing this module — the 'typescript' UDF backend.
  */
 import './register.ts';
@@ -8,6 +8,8 @@ export { scalarFunction, isTsScalarFunction, scalarFunctionSpec, TS_UDF_MARK } f
 export type { ScalarFunctionOptions, ScalarFunctionSpec, ScalarKernel, TsScalarFunction, UdfContext, UdfResult } from './define.ts';
 export { aggregateFunction, isTsAggregateFunction, aggregateFunctionSpec, TS_UDAF_MARK } from './define-aggregate.ts';
 export type { AggregateFunctionOptions, AggregateFunctionSpec, ColumnarUpdate, TsAggregateFunction } from './define-aggregate.ts';
+export { tableFunction, isTsTableFunction, tableFunctionSpec, TS_TABLE_UDF_MARK } from './define-table.ts';
+export type { TableBatch, TableFunctionOptions, TableFunctionSpec, TableRow, TableRows, TsTableFunction } from './define-table.ts';
 export { andValidity, bigInt64Values, float64Values, int32Values, isValid, nullable, validity, values } from './kernels.ts';
 export type { BigIntArray, NullableValues, TypedArray } from './kernels.ts';
 export type { UdfCounter, UdfDistribution, UdfMeter, UdfMetricGroup } from './user-metrics.ts';
