@@ -20,9 +20,11 @@ export type { JobMetrics, UdfMetrics, OperatorMetrics } from './exec/job/job-met
 export { DataTypes, notNull, formatDataType, type DataType } from './types/data-type.ts';
 export { parseDataType } from './types/parse-data-type.ts';
 export { Schema, type Column } from './types/schema.ts';
+export { SchemaBuilder, type DeclaredSchema, type DeclaredColumn } from './types/schema-builder.ts';
 export { RowKind } from './batch/row-kind.ts';
 export { Configuration } from './config/configuration.ts';
 export { CoreOptions, PythonOptions, TsUdfOptions } from './config/options.ts';
+export { TimeOptions } from './config/time-options.ts';
 export * from './errors/index.ts';
 export * from './expr/api.ts';
 export { scalarFunction } from './udf/ts/define.ts';

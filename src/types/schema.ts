@@ -3,6 +3,7 @@ import { ErrorCodes } from '../errors/weir-error.ts';
 import { PlanError } from '../errors/errors.ts';
 import { formatDataType, type DataType } from './data-type.ts';
 import { fromArrowType, toArrowType } from './arrow-types.ts';
+import { SchemaBuilder } from './schema-builder.ts';
 
 /** One column of a table schema. */
 export interface Column {
@@ -38,6 +39,12 @@ export class Schema {
     this.index = index;
   }
 
+  /**
+   * A builder for a table's declared schema — physical columns, computed columns and a watermark in SQL — as
+   * Flink's `Schema.newBuilder()`; pass the result to `TableDescriptor.forConnector(..).schema(..)`.
+   */
+  static newBuilder(): SchemaBuilder { return new SchemaBuilder(); }
+
   static of(columns: Record<string, DataType>): Schema {
     return new Schema(Object.entries(columns).map(([name, type]) => ({ name, type })));
   }
@@ -71,7 +78,8 @@ export class Schema {
   }
 
   toString(): string {
-    return `(${this.columns.map((c) => `${c.name} ${formatDataType(c.type)}`).join(', ')})`;
+    const attribute = (c: Column): string => (c.timeAttribute ? ` *${c.timeAttribute.toUpperCase()}*` : '');
+    return `(${this.columns.map((c) => `${c.name} ${formatDataType(c.type)}${attribute(c)}`).join(', ')})`;
   }
 
   /** Plain data for structured clone across threads. */

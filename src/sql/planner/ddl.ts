@@ -4,7 +4,7 @@ import { ErrorCodes } from '../../errors/weir-error.ts';
 import type { LogicalNode } from '../../plan/logical/logical-node.ts';
 import { formatDataType, notNull, type DataType } from '../../types/data-type.ts';
 import { Schema, type Column } from '../../types/schema.ts';
-import type { CreateTableStatement, CreateViewStatement, DropStatement } from '../ast.ts';
+import type { CreateTableStatement, CreateViewStatement, DropStatement, WatermarkDef } from '../ast.ts';
 import { formatExpr, formatSql } from '../format.ts';
 import { at, bindExpr, inputRef, projectNode, scopeHooks, type PlannerContext } from './context.ts';
 import { fail, unsupported } from './errors.ts';
@@ -54,7 +54,8 @@ export function createTable(ctx: PlannerContext, s: CreateTableStatement): void 
     const expr = bindExpr(ctx, scan, c.expr, scopeHooks(ctx, scan, 'a computed column'));
     return [{ name: c.name.name, type: expr.type, expr, sql: formatExpr(c.expr) }];
   });
-  const watermark = watermarkSpec(ctx, s, schema, computed, name);
+  if (s.watermarks.length > 1) fail(ctx.sql, s.watermarks[1].pos, 'A table can declare only one WATERMARK');
+  const watermark = s.watermarks.length ? bindWatermark(ctx, s.watermarks[0], schema, computed, name) : undefined;
 
   const options: Record<string, string> = {};
   let connector: string | undefined;
@@ -75,17 +76,19 @@ export function createTable(ctx: PlannerContext, s: CreateTableStatement): void 
 }
 
 /** A relation with `schema`'s columns, qualified by `table`, for binding column expressions. */
-function relOver(schema: Schema, table: string): RelPlan {
+export function relOver(schema: Schema, table: string): RelPlan {
   const node: LogicalNode = { kind: 'values', schema, rows: [] };
   return { node, fields: fieldsOf(node, table) };
 }
 
 const isRowtimeType = (t: DataType): boolean => (t.kind === 'TIMESTAMP' || t.kind === 'TIMESTAMP_LTZ') && t.precision === 3;
 
-function watermarkSpec(ctx: PlannerContext, s: CreateTableStatement, physical: Schema, computed: readonly ComputedColumnSpec[], table: string): WatermarkSpec | undefined {
-  if (s.watermarks.length === 0) return undefined;
-  if (s.watermarks.length > 1) fail(ctx.sql, s.watermarks[1].pos, 'A table can declare only one WATERMARK');
-  const w = s.watermarks[0];
+/**
+ * Checks and binds `WATERMARK FOR column AS expr` over the physical then computed columns: the rowtime column must
+ * be TIMESTAMP(3) / TIMESTAMP_LTZ(3) and the expression a timestamp. Shared by CREATE TABLE and the Table API's
+ * schema builder.
+ */
+export function bindWatermark(ctx: PlannerContext, w: WatermarkDef, physical: Schema, computed: readonly ComputedColumnSpec[], table: string): WatermarkSpec {
   const all = new Schema([...physical.columns, ...computed.map((c) => ({ name: c.name, type: c.type }))]);
   if (w.column.length !== 1) unsupported(ctx.sql, w.pos, 'A watermark on a nested field');
   const column = w.column[0];
