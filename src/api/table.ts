@@ -9,6 +9,7 @@ import { typesEqual, withNullable } from '../types/data-type.ts';
 import { Schema, type Column } from '../types/schema.ts';
 import type { TableEnvironment } from './table-environment.ts';
 import { lateralJoinPlan } from './lateral-join.ts';
+import { overWindowSelectPlan, type OverWindow } from './over-window.ts';
 import type { TableDescriptor } from './table-descriptor.ts';
 import type { TableResult } from './table-result.ts';
 import type { JobClient } from '../exec/job/job-client.ts';
@@ -139,6 +140,22 @@ export class Table {
    */
   leftOuterJoinLateral(tableFunctionCall: Expr, predicate?: Expr): Table {
     return this.derive(lateralJoinPlan(this.plan, this.env.catalog, tableFunctionCall, 'left', predicate));
+  }
+
+  /**
+   * OVER aggregation (Flink's `overWindow`): aggregates over a window of each row's partition, one output row per
+   * input row. Select with `.over(col(alias))` aggregates.
+   *
+   * @example
+   * ```ts
+   * const w = Over.partitionBy(col('k')).orderBy(col('ts')).preceding(rowInterval(2)).as('w');
+   * table.overWindow(w).select(col('k'), col('ts'), col('v').sum().over(col('w')).as('s'));
+   * ```
+   */
+  overWindow(...windows: OverWindow[]): { select(...fields: FieldLike[]): Table } {
+    return {
+      select: (...fields) => this.derive(overWindowSelectPlan(this.plan, this.env.catalog, windows, this.expand(fields))),
+    };
   }
 
   /** Removes duplicate rows. Keeps one entry per distinct row in memory, so use it on bounded input. */

@@ -2,6 +2,7 @@ import type { DataType } from '../types/data-type.ts';
 import { parseDataType } from '../types/parse-data-type.ts';
 import type { Expression } from './expression.ts';
 import { formatExpression } from './format.ts';
+import { boundConstant, rowCountInterval, timeInterval } from './window-bounds.ts';
 
 /** An Expr, or a plain JS value that becomes a literal. */
 export type ExprLike = Expr | unknown;
@@ -122,6 +123,28 @@ export class Expr {
   at(index: ExprLike): Expr { return this.call('ITEM', index); }
   cardinality(): Expr { return this.call('CARDINALITY'); }
 
+  // aggregates, for the Table API's aggregations: `col('v').sum()`, and OVER aggregates `col('v').sum().over(col('w'))`
+  sum(): Expr { return this.call('SUM'); }
+  sum0(): Expr { return this.call('SUM0'); }
+  count(): Expr { return this.call('COUNT'); }
+  avg(): Expr { return this.call('AVG'); }
+  min(): Expr { return this.call('MIN'); }
+  max(): Expr { return this.call('MAX'); }
+  firstValue(): Expr { return this.call('FIRST_VALUE'); }
+  lastValue(): Expr { return this.call('LAST_VALUE'); }
+  /** This aggregate over the window aliased `window` (a `table.overWindow(Over….as('w'))`), Flink's `over($("w"))`. */
+  over(window: Expr | string): Expr {
+    return new Expr({ kind: 'call', name: 'OVER', args: [this.node, typeof window === 'string' ? { kind: 'column', name: window } : window.node] });
+  }
+  // intervals for window definitions (Flink's `lit(10).minutes()`; see window-bounds.ts)
+  millis(): Expr { return new Expr(timeInterval(this.node, 1)); }
+  seconds(): Expr { return new Expr(timeInterval(this.node, 1000)); }
+  minutes(): Expr { return new Expr(timeInterval(this.node, 60_000)); }
+  hours(): Expr { return new Expr(timeInterval(this.node, 3_600_000)); }
+  days(): Expr { return new Expr(timeInterval(this.node, 86_400_000)); }
+  /** A row-count interval, as {@link rowInterval}. */
+  rows(): Expr { return new Expr(rowCountInterval(this.node)); }
+
   toString(): string { return formatExpression(this.node); }
 }
 
@@ -153,3 +176,10 @@ export const array = (...xs: ExprLike[]): Expr => call('ARRAY', ...xs);
 export const map = (...kvs: ExprLike[]): Expr => call('MAP', ...kvs);
 /** CASE WHEN c1 THEN v1 … ELSE e END from [c1, v1, c2, v2, …, e?]. */
 export const caseWhen = (...args: ExprLike[]): Expr => call('CASE', ...args);
+/** A row-count interval for OVER windows (`Over….preceding(rowInterval(10))`). */
+export const rowInterval = (count: number): Expr => new Expr(rowCountInterval({ kind: 'literal', value: count }));
+/** OVER window bounds, as Flink's Expressions constants. */
+export const UNBOUNDED_RANGE = new Expr(boundConstant('UNBOUNDED_RANGE'));
+export const UNBOUNDED_ROW = new Expr(boundConstant('UNBOUNDED_ROW'));
+export const CURRENT_RANGE = new Expr(boundConstant('CURRENT_RANGE'));
+export const CURRENT_ROW = new Expr(boundConstant('CURRENT_ROW'));

@@ -1,4 +1,6 @@
+import { Schema } from '../types/schema.ts';
 import type { AggregateCall } from './aggregate-call.ts';
+import type { LogicalNode, LogicalOverAggregate } from './logical/logical-node.ts';
 
 /**
  * The frame of an OVER window as Flink's streaming OverAggregate supports it: from a bound PRECEDING to CURRENT ROW,
@@ -49,4 +51,19 @@ export function describeOverAggregate(node: OverAggregateShape, names: readonly 
     return `${a.fn}(${a.distinct ? 'DISTINCT ' : ''}${args})${a.filter !== null ? ` FILTER ${names[a.filter]}` : ''} AS ${a.name}`;
   });
   return `OverAggregate(${partition}orderBy=[${names[node.orderKey]} ASC], window=[${describeOverFrame(node.frame)}], select=[${[...names, ...aggs].join(', ')}])`;
+}
+
+/**
+ * The logical OVER aggregation node over `input` (shared by SQL and the Table API): output = input columns (time
+ * attributes kept) then one column per aggregate; the time domain follows the ORDER BY column's time attribute.
+ */
+export function overAggregateNode(input: LogicalNode, partitionKeys: readonly number[], orderKey: number, frame: OverFrame, aggregates: readonly AggregateCall[]): LogicalOverAggregate {
+  const attribute = input.schema.columns[orderKey].timeAttribute;
+  if (attribute === undefined) throw new Error(`internal: OVER aggregation ordered by ${input.schema.names[orderKey]}, which is not a time attribute`);
+  return {
+    kind: 'over-aggregate',
+    schema: new Schema([...input.schema.columns, ...aggregates.map((a) => ({ name: a.name, type: a.type }))]),
+    input, partitionKeys, orderKey, frame, aggregates,
+    timeDomain: attribute === 'rowtime' ? 'event' : 'processing',
+  };
 }

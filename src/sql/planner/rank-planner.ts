@@ -124,7 +124,7 @@ export function applyTopN(ctx: PlannerContext, rel: RelPlan, where: SqlExpr[], q
   }
   if (hi === undefined) {
     fail(ctx.sql, rank.pos, `ROW_NUMBER() needs an upper bound on '${rank.rnName}' in the outer WHERE`, ErrorCodes.NOT_SUPPORTED,
-      `Filter the subquery with ${rank.rnName} <= N (Top-N) or ${rank.rnName} = 1 (deduplication); Weir does not plan unbounded OVER windows yet.`);
+      `Filter the subquery with ${rank.rnName} <= N (Top-N) or ${rank.rnName} = 1 (deduplication): streaming ROW_NUMBER() is only planned as Top-N.`);
   }
   if (hi < lo) fail(ctx.sql, q.where!.pos, `The filter on '${rank.rnName}' selects no rows (${lo} > ${hi})`);
   return rank.build(lo, hi, mentions(q, where, rank.rnName));

@@ -6,6 +6,7 @@ import { planAggregation } from './aggregate-planner.ts';
 import { andAll, bindCondition, bindExpr, conjuncts, inputRef, projectNode, scopeHooks, type PlannerContext } from './context.ts';
 import { aggregateCalls, windowCalls } from './expr-key.ts';
 import { planFrom } from './from-planner.ts';
+import { isOverAggregate, planOverSelect } from './over-planner.ts';
 import { applyTopN, planRankSelect } from './rank-planner.ts';
 import { fieldsOf, starFields, uniqueNames, type RelPlan, type ScopeField } from './scope.ts';
 import { distinctNode } from './set-planner.ts';
@@ -38,7 +39,9 @@ export function planSelect(ctx: PlannerContext, q: SelectQuery): RelPlan {
   }
   const entries = expandSelectList(ctx, rel, q.items);
   const windows = q.items.flatMap((i) => windowCalls(i.expr));
-  if (windows.length > 0) return planRankSelect(ctx, rel, q, entries, windows);
+  if (windows.length > 0) {
+    return windows.some(isOverAggregate) ? planOverSelect(ctx, rel, q, entries, windows) : planRankSelect(ctx, rel, q, entries, windows);
+  }
 
   const grouped = (q.groupBy !== undefined && q.groupBy.length > 0) || q.having !== undefined
     || q.items.some((i) => aggregateCalls(ctx, i.expr).length > 0);
