@@ -1,10 +1,15 @@
 import { PythonOptions } from '../../config/options.ts';
 import type { UdfBackendContext } from '../udf-backend.ts';
 import type { LoadFunctionSpec } from './protocol.ts';
-import { LIVENESS_TIMEOUT_KEY } from './python-backend.ts';
 import { DEFAULT_LIVENESS_TIMEOUT_MS, WorkerClient } from './worker-client.ts';
 import { takeWarmPool } from './warm-pools.ts';
 import { poolOptionsFrom, WorkerPool, type WorkerPoolOptions } from './worker-pool.ts';
+
+/**
+ * Configuration key of the liveness timeout (not in PythonOptions because it is an operational escape hatch):
+ * a worker that sends nothing for this long while requests are pending fails the job with UDF_WORKER_TIMEOUT.
+ */
+export const LIVENESS_TIMEOUT_KEY = 'python.worker.liveness-timeout';
 
 /**
  * The Python worker processes of one operator instance, one authenticated DEALER each, with `specs` loaded on
