@@ -3,18 +3,18 @@ import type { ChangeBatch } from '../../batch/change-batch.ts';
 import { isAccumulate, RowKind } from '../../batch/row-kind.ts';
 import { PlanError } from '../../errors/errors.ts';
 import { ErrorCodes } from '../../errors/weir-error.ts';
-import { compilePredicate, gather, type CompiledPredicate } from '../../expr/index.ts';
 import type { JoinNode } from '../../plan/physical/physical-node.ts';
 import type { KeyedStateBackend } from '../../state/keyed-state.ts';
 import { keyString } from '../../state/key-encoding.ts';
 import { toArrowType } from '../../types/arrow-types.ts';
 import type { DataType } from '../../types/data-type.ts';
-import { Schema, type Column } from '../../types/schema.ts';
+import { Schema } from '../../types/schema.ts';
 import type { OperatorContext, StreamOperator } from '../operator.ts';
 import { JoinOutput } from './join-output.ts';
 import { JoinSideState, type StoredRow } from './join-state.ts';
 import { encodeKeys } from './keyed/key-encoding.ts';
-import { columnsFromRows, RowReader } from './keyed/row-codec.ts';
+import { PairCondition } from './keyed/pair-condition.ts';
+import { RowReader } from './keyed/row-codec.ts';
 
 /** Output rows collected before they are emitted as one batch (bounds memory when one row matches many). */
 const EMIT_CHUNK_ROWS = 8192;
@@ -44,8 +44,7 @@ export class JoinOperator implements StreamOperator {
   private readonly left: Side;
   private readonly right: Side;
   private readonly outputSchema: arrow.Schema;
-  private readonly predicate: CompiledPredicate | null;
-  private readonly candidateSchema: arrow.Schema;
+  private readonly condition: PairCondition | null;
 
   constructor(node: JoinNode) {
     checkKeyTypes(node);
@@ -62,9 +61,7 @@ export class JoinOperator implements StreamOperator {
       isLeft: false, keys: node.rightKeys, types: node.rightSchema.map((c) => c.type), outputTypes: output.types.slice(split),
       outer: node.joinType === 'right' || node.joinType === 'full', state: noState,
     };
-    const joined = new Schema(uniqueNames([...node.leftSchema, ...node.rightSchema]));
-    this.candidateSchema = joined.toArrow();
-    this.predicate = node.condition ? compilePredicate(node.condition, joined) : null;
+    this.condition = node.condition ? new PairCondition(node.condition, node.leftSchema, node.rightSchema) : null;
   }
 
   async open(ctx: OperatorContext): Promise<void> {
@@ -100,7 +97,7 @@ export class JoinOperator implements StreamOperator {
     }
 
     // Phase 2: the remaining ON condition, evaluated once over every (row, candidate) pair of the batch.
-    const matches = this.predicate ? this.filterCandidates(batch.data, side, candidates) : candidates;
+    const matches = this.condition ? this.filterCandidates(batch.data, side, candidates) : candidates;
 
     // Phase 3: Flink's StreamingJoinOperator#processElement, row by row (state writes and match counts in order).
     const out = new JoinOutput(this.outputSchema, side.isLeft, other.outputTypes);
@@ -164,13 +161,9 @@ export class JoinOperator implements StreamOperator {
       for (const r of rows) { inputIdx.push(i); others.push(r.row); pairs.push(r); }
     });
     const result: (StoredRow[] | null)[] = candidates.map((c) => (c ? [] : null));
-    if (pairs.length === 0) return result;
-    const idx = Int32Array.from(inputIdx);
-    const inputCols = data.data.children.map((c) => gather(c, idx));
-    const otherCols = columnsFromRows(side.isLeft ? this.right.types : this.left.types, others);
-    const columns = side.isLeft ? [...inputCols, ...otherCols] : [...otherCols, ...inputCols];
-    const struct = arrow.makeData({ type: new arrow.Struct(this.candidateSchema.fields), length: pairs.length, nullCount: 0, children: columns });
-    const selected = this.predicate!.select(new arrow.RecordBatch(this.candidateSchema, struct));
+    const input = { batch: data, rows: Int32Array.from(inputIdx) };
+    const other = { types: side.isLeft ? this.right.types : this.left.types, rows: others };
+    const selected = side.isLeft ? this.condition!.select(input, other, pairs.length) : this.condition!.select(other, input, pairs.length);
     for (const p of selected) result[inputIdx[p]]!.push(pairs[p]);
     return result;
   }
@@ -187,7 +180,7 @@ export class JoinOperator implements StreamOperator {
  * Equal keys must be stored identically on both sides (same key bytes, same `hashRows` hash, hence same key group):
  * the planner casts join keys to a common type, and a plan that did not is refused here instead of joining nothing.
  */
-function checkKeyTypes(node: JoinNode): void {
+export function checkKeyTypes(node: Pick<JoinNode, 'name' | 'leftKeys' | 'rightKeys' | 'leftSchema' | 'rightSchema'>): void {
   if (node.leftKeys.length !== node.rightKeys.length) {
     throw new PlanError(`${node.name}: ${node.leftKeys.length} left join keys but ${node.rightKeys.length} right keys`, {}, ErrorCodes.INTERNAL);
   }
@@ -199,15 +192,5 @@ function checkKeyTypes(node: JoinNode): void {
         hint: 'Join keys must have the same type on both sides; cast one of them.',
       }, ErrorCodes.INTERNAL);
     }
-  });
-}
-
-/** Left and right may share column names; the condition binds by index, so names only need to be unique. */
-function uniqueNames(columns: readonly Column[]): Column[] {
-  const seen = new Set<string>();
-  return columns.map((c, i) => {
-    const name = seen.has(c.name) ? `${c.name}$${i}` : c.name;
-    seen.add(name);
-    return { name, type: c.type };
   });
 }

@@ -10,6 +10,7 @@ import type { OperatorContext, StreamOperator } from '../operator.ts';
 import { encodeKeys } from './keyed/key-encoding.ts';
 import { columnsFromRows, internalEquals, internalRowsSerializer, RowReader, type InternalRow } from './keyed/row-codec.ts';
 import { rowComparator } from './keyed/row-comparator.ts';
+import { lowerBound, upperBound } from './keyed/sorted-rows.ts';
 import { emitInsert, emitRemove, rankColumn, type RankRange } from './rank-changes.ts';
 import { DeduplicateOperator, isDeduplication } from './rank-deduplicate.ts';
 
@@ -120,26 +121,4 @@ export class TopNOperator implements StreamOperator {
   }
 
   async close(): Promise<void> {}
-}
-
-/** First index whose row sorts after `row` (so equal rows keep arrival order). */
-function upperBound(rows: readonly InternalRow[], row: InternalRow, cmp: (a: InternalRow, b: InternalRow) => number): number {
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cmp(rows[mid], row) <= 0) lo = mid + 1; else hi = mid;
-  }
-  return lo;
-}
-
-/** First index whose row does not sort before `row`. */
-function lowerBound(rows: readonly InternalRow[], row: InternalRow, cmp: (a: InternalRow, b: InternalRow) => number): number {
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cmp(rows[mid], row) < 0) lo = mid + 1; else hi = mid;
-  }
-  return lo;
 }

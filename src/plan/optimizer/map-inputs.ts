@@ -5,7 +5,7 @@ export function mapInputs(node: LogicalNode, f: (input: LogicalNode) => LogicalN
   switch (node.kind) {
     case 'source': case 'values':
       return node;
-    case 'join': {
+    case 'join': case 'window-join': case 'interval-join': {
       const left = f(node.left);
       const right = f(node.right);
       return left === node.left && right === node.right ? node : { ...node, left, right };

@@ -1,15 +1,17 @@
 import { ErrorCodes } from '../../errors/weir-error.ts';
 import { sameType } from '../../expr/types/coercion.ts';
-import type { JoinType, LogicalNode } from '../../plan/logical/logical-node.ts';
+import type { JoinType, LogicalJoin, LogicalNode } from '../../plan/logical/logical-node.ts';
 import { formatDataType, withNullable } from '../../types/data-type.ts';
 import { Schema } from '../../types/schema.ts';
 import type { Ident, JoinRef, SqlExpr } from '../ast.ts';
+import type { SourcePos } from '../tokens.ts';
 import { andAll, bindCondition, bindExpr, conjuncts, inputRef, projectNode, scopeHooks, type PlannerContext } from './context.ts';
 import { fail } from './errors.ts';
 import { planFrom } from './from-planner.ts';
 import { planLateralJoin } from './lateral-planner.ts';
 import { complete } from './query-planner.ts';
 import { qualifiers, resolveName, uniqueNames, type RelPlan, type ScopeField } from './scope.ts';
+import { planTimedJoin } from './windowed-join-planner.ts';
 
 /**
  * Plans a join: output = left columns then right columns (the side(s) that can be missing become nullable). The ON
@@ -36,8 +38,9 @@ export function planJoin(ctx: PlannerContext, j: JoinRef, pending?: SqlExpr[]): 
     ...right.node.schema.columns.map((c) => ({ name: c.name, type: rightNullable ? withNullable(c.type, true) : c.type })),
   ].map((c, i, all) => ({ ...c, name: uniqueNames(all.map((x) => x.name))[i] })));
   let fields: ScopeField[] = [...left.fields, ...right.fields.map((f) => ({ ...f, index: f.index + nL }))];
-  const base: LogicalNode = { kind: 'join', schema, left: left.node, right: right.node, joinType, leftKeys: [], rightKeys: [], condition: null };
+  const base: LogicalJoin = { kind: 'join', schema, left: left.node, right: right.node, joinType, leftKeys: [], rightKeys: [], condition: null };
   const keys: [number, number][] = [];
+  const keyPos: SourcePos[] = [];
   let using: { name: string; l: ScopeField; r: ScopeField }[] = [];
   if (j.using) {
     using = j.using.map((u) => ({ name: u.name, l: usingField(ctx, left, u, 'left'), r: usingField(ctx, right, u, 'right') }));
@@ -48,6 +51,7 @@ export function planJoin(ctx: PlannerContext, j: JoinRef, pending?: SqlExpr[]): 
           ErrorCodes.TYPE_MISMATCH, 'Join with ON and CAST one side.');
       }
       keys.push([u.l.index, u.r.index + nL]);
+      keyPos.push(j.using.find((x) => x.name === u.name)!.pos);
     }
     fields = usingFields(fields, using, nL, joinType);
   }
@@ -66,10 +70,12 @@ export function planJoin(ctx: PlannerContext, j: JoinRef, pending?: SqlExpr[]): 
   const rest: SqlExpr[] = [];
   for (const c of conds) {
     const k = equiKey(ctx, rel, nL, c);
-    if (k) keys.push(k); else rest.push(c);
+    if (k) { keys.push(k); keyPos.push(c.pos); } else rest.push(c);
   }
   const condition = rest.length > 0 ? bindCondition(ctx, rel, andAll(rest), 'ON', scopeHooks(ctx, rel, 'ON')) : null;
-  const node: LogicalNode = { ...base, leftKeys: keys.map((k) => k[0]), rightKeys: keys.map((k) => k[1] - nL), condition };
+  const regular: LogicalJoin = { ...base, leftKeys: keys.map((k) => k[0]), rightKeys: keys.map((k) => k[1] - nL), condition };
+  // Window joins and interval joins are recognised from the keys and conditions of the regular join.
+  const node: LogicalNode = planTimedJoin(ctx, j, { join: regular, rel, keyPos, rest }) ?? regular;
   if (joinType === 'full' && using.length > 0) return coalesceUsing(node, fields, using);
   return { node, fields };
 }
@@ -130,7 +136,7 @@ function usingFields(fields: ScopeField[], using: { l: ScopeField; r: ScopeField
 /** FULL JOIN … USING (k): k is COALESCE(l.k, r.k), added by a projection over the join. */
 function coalesceUsing(join: LogicalNode, fields: ScopeField[], using: { name: string; l: ScopeField; r: ScopeField }[]): RelPlan {
   const n = join.schema.length;
-  const nL = join.kind === 'join' ? join.left.schema.length : 0;
+  const nL = 'left' in join ? join.left.schema.length : 0;
   const exprs = [
     ...join.schema.columns.map((_, i) => inputRef(join, i)),
     ...using.map((u) => {

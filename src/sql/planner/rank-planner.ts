@@ -12,6 +12,7 @@ import { fail, unsupported } from './errors.ts';
 import { aggregateCalls, exprKey } from './expr-key.ts';
 import { fieldsOf, resolveName, uniqueNames, type RelPlan, type ScopeField } from './scope.ts';
 import type { SelectEntry } from './select-planner.ts';
+import { windowRankOrRank } from './window-rank-planner.ts';
 
 /**
  * A `SELECT …, ROW_NUMBER() OVER (PARTITION BY … ORDER BY …) AS rn FROM …` whose rank range is still unknown: the
@@ -77,7 +78,7 @@ export function planRankSelect(ctx: PlannerContext, rel: RelPlan, q: SelectQuery
   const build = (rankStart: number, rankEnd: number, outputRankNumber: boolean): RelPlan => {
     const rnColumn = uniqueNames([...input.schema.names, rnName])[input.schema.length];
     const schema = new Schema([...input.schema.columns, ...(outputRankNumber ? [{ name: rnColumn, type: notNull(DataTypes.BIGINT()) }] : [])]);
-    const rank: LogicalNode = { kind: 'rank', schema, input, partitionKeys, orderKeys, rankStart, rankEnd, outputRankNumber };
+    const rank = windowRankOrRank(ctx, call.pos, { kind: 'rank', schema, input, partitionKeys, orderKeys, rankStart, rankEnd, outputRankNumber });
     // Back to the select list's order, without the helper key columns.
     const picks = entries.flatMap((_, i) => (i === rnEntry ? (outputRankNumber ? [input.schema.length] : []) : [i < rnEntry ? i : i - 1]));
     const outNames = uniqueNames(entries.filter((_, i) => i !== rnEntry || outputRankNumber).map((e) => e.name));

@@ -9,7 +9,7 @@ import { createKeyedStateBackend } from '../../../src/state/factory.ts';
 import type { KeyedStateBackend } from '../../../src/state/keyed-state.ts';
 import type { DataType } from '../../../src/types/data-type.ts';
 import { Schema, type Column } from '../../../src/types/schema.ts';
-import { timeContext } from '../test-context.ts';
+import { timeContext, type TimeRecorder } from '../test-context.ts';
 
 /** Flink's names for the two backends; `rocksdb` selects Weir's persistent (LMDB) backend. */
 export const BACKENDS = ['hashmap', 'rocksdb'] as const;
@@ -31,6 +31,10 @@ export function inserts(schema: Schema, ...input: unknown[][]): ChangeBatch {
 export interface Harness {
   readonly op: StreamOperator;
   readonly out: ChangeBatch[];
+  /** Watermarks the operator emitted, late rows it reported, and the manual processing-time clock. */
+  readonly time: TimeRecorder;
+  /** The operator's keyed state, once it asked for it. */
+  readonly state: () => KeyedStateBackend | undefined;
   /** Every emitted row as Flink prints it (`+I[1, a]`), in order, then cleared. */
   drain(): string[];
   close(): Promise<void>;
@@ -41,17 +45,18 @@ export async function harness(op: StreamOperator, backend: string, outputSchema:
   const configuration = new Configuration({ 'state.backend': backend, ...config });
   let state: KeyedStateBackend | undefined;
   const out: ChangeBatch[] = [];
+  const time = timeContext();
   const ctx: OperatorContext = {
     operatorName: 'Test', operatorId: 't1', subtaskIndex: 0, parallelism: 1, metrics: new MetricGroup('op'),
     config: configuration, output: { emit: async (b) => { out.push(b); } },
     signal: new AbortController().signal, baseDir: process.cwd(),
     keyedState: () => (state ??= createKeyedStateBackend({ config: configuration, operatorName: 'Test', subtaskIndex: 0, parallelism: 1 })),
-    ...timeContext().members,
+    ...time.members,
   };
   await op.open(ctx);
   const types: DataType[] = outputSchema.map((c) => c.type);
   return {
-    op, out,
+    op, out, time: time.recorder, state: () => state,
     drain() {
       const lines = out.flatMap((b) => {
         checkSchema(b, outputSchema);

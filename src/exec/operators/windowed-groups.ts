@@ -1,0 +1,75 @@
+import type { ChangeBatch } from '../../batch/change-batch.ts';
+import type { WindowBoundColumns } from '../../plan/physical/physical-node.ts';
+import { keyString } from '../../state/key-encoding.ts';
+import type { DataType } from '../../types/data-type.ts';
+import { encodeKeys } from './keyed/key-encoding.ts';
+import { timestampMillis } from './keyed/time-column.ts';
+
+/**
+ * The rows of one batch that belong to one window of one key, with that (key, window)'s state key. Windowed Top-N,
+ * deduplication and joins keep their state per (key, window) under a key of their own: a flag byte, the encoded key
+ * columns, then window start and end (float64 little-endian); the hash is the key columns' exchange hash, so the
+ * state and its timers land in the key group the hash exchange sent the row to.
+ */
+export interface WindowGroup {
+  readonly stateKey: Uint8Array;
+  readonly hash: number;
+  readonly windowEnd: number;
+  /** Batch row indexes, in arrival order. */
+  readonly rows: number[];
+}
+
+/** A batch split by (key, window): the groups in first-seen order and the late rows. */
+export interface WindowedBatch {
+  readonly groups: WindowGroup[];
+  /** Rows whose window has fired already (`window_end - 1 <= watermark`): for `reportLateRows`. */
+  readonly late: number[];
+}
+
+/** How rows whose key has a NULL column are grouped. */
+export type NullKeys =
+  /** With the other rows (PARTITION BY groups NULLs together). */
+  | 'group'
+  /** Under their own flagged state key, never matching a non-flagged one (SQL `=` on a join key). */
+  | 'flag';
+
+/**
+ * Groups the rows of `batch` by key columns `keys` and window (`window.start` / `window.end` TIMESTAMP columns of
+ * `types`), dropping rows whose window already fired at `watermark` into `late`.
+ */
+export function groupByWindow(batch: ChangeBatch, keys: readonly number[], window: WindowBoundColumns, types: readonly DataType[], watermark: number, nullKeys: NullKeys = 'group'): WindowedBatch {
+  const n = batch.numRows;
+  const starts = timestampMillis(batch.data.data.children[window.start], types[window.start]);
+  const ends = timestampMillis(batch.data.data.children[window.end], types[window.end]);
+  const encoded = encodeKeys(batch.data, keys);
+  const groups = new Map<string, WindowGroup>();
+  const late: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const end = ends[i];
+    // A window fires when the watermark reaches its last millisecond, end - 1 (Flink's window.maxTimestamp()).
+    if (!(end - 1 > watermark)) { late.push(i); continue; }
+    const flag = nullKeys === 'flag' && encoded.hasNull?.[i] ? 1 : 0;
+    const stateKey = windowStateKey(encoded.bytes[i], flag, starts[i], end);
+    const k = keyString(stateKey);
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { stateKey, hash: encoded.hashes[i], windowEnd: end, rows: [] }));
+    g.rows.push(i);
+  }
+  return { groups: [...groups.values()], late };
+}
+
+/** The state key of (key bytes, window): see {@link WindowGroup}. A fresh buffer (it outlives the batch in timers). */
+export function windowStateKey(key: Uint8Array, flag: number, start: number, end: number): Uint8Array {
+  const out = new Uint8Array(1 + key.length + 16);
+  out[0] = flag;
+  out.set(key, 1);
+  const view = new DataView(out.buffer);
+  view.setFloat64(1 + key.length, start, true);
+  view.setFloat64(9 + key.length, end, true);
+  return out;
+}
+
+/** The flag byte of a state key made by {@link windowStateKey}: 1 when a join key column was NULL. */
+export function stateKeyFlag(stateKey: Uint8Array): number {
+  return stateKey[0];
+}
