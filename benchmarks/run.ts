@@ -6,7 +6,7 @@ import { SkipError } from './lib/engines.ts';
 import { currentLoad, describeMachine, type MachineInfo } from './lib/machine.ts';
 import { annotateRatios, formatRatios, formatRecords, renderResultsMd, renderSvg } from './lib/report.ts';
 import { aggregateRuns, skippedRecord } from './lib/stats.ts';
-import { SUITE, loadScenarios } from './scenarios/index.ts';
+import { SCENARIO_GROUPS, SUITE, loadScenarios } from './scenarios/index.ts';
 
 export { formatRecords } from './lib/report.ts';
 
@@ -24,7 +24,7 @@ interface Options {
 export async function runBenchmarks(argv: string[]): Promise<number> {
   const scenarios = await loadScenarios();
   const program = new Command('weir bench')
-    .option('-s, --scenario <names>', `comma-separated scenarios (${scenarios.map((s) => s.name).join(', ')}); 'suite' = the UDF suite (${SUITE.join(', ')}); 'all' = every registered scenario`, 'suite')
+    .option('-s, --scenario <names>', `comma-separated scenarios (${scenarios.map((s) => s.name).join(', ')}); 'suite' = the UDF suite (${SUITE.join(', ')}); 'nexmark' = every nexmark-qN; 'all' = every registered scenario`, 'suite')
     .option('-e, --engines <names>', `comma-separated engines (${ENGINES.join(', ')}), or all`, 'all')
     .option('-n, --rows <n>', "rows per run (default: each scenario's own)")
     .option('-r, --repeat <n>', 'measured runs per engine, after one warm-up run', '3')
@@ -41,7 +41,7 @@ export async function runBenchmarks(argv: string[]): Promise<number> {
     return 0;
   }
   if (opts.rerender) return rerender();
-  const wanted = opts.scenario === 'all' ? scenarios : (opts.scenario === 'suite' ? SUITE.join(',') : opts.scenario).split(',').map((n) => {
+  const wanted = opts.scenario === 'all' ? scenarios : opts.scenario.split(',').flatMap((n) => SCENARIO_GROUPS[n.trim()] ?? [n]).map((n) => {
     const s = scenarios.find((x) => x.name === n.trim());
     if (!s) throw new Error(`Unknown scenario '${n}'. Known: ${scenarios.map((x) => x.name).join(', ')}`);
     return s;

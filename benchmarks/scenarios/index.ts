@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Scenario } from '../bench-record.ts';
 import { latency } from './latency.ts';
+import { NEXMARK_SCENARIOS } from './nexmark.ts';
 import { pandasScalar } from './pandas-scalar.ts';
 import { rowScalarJson100b, rowScalarJson10kb, rowScalarJson1kb } from './row-scalar-json.ts';
 import { tsWorker } from './ts-worker.ts';
@@ -18,11 +19,17 @@ const BUILTIN: readonly Scenario[] = [
 /** The UDF suite: what `npm run bench` runs by default (about 15 minutes on 2 cores with the peers installed). */
 export const SUITE: readonly string[] = BUILTIN.map((s) => s.name);
 
+/** Named sets of scenarios for `--scenario`: `suite` (the default) and `nexmark` (every nexmark-qN). */
+export const SCENARIO_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  suite: SUITE,
+  nexmark: NEXMARK_SCENARIOS.map((s) => s.name),
+};
+
 /** Scenario files owned elsewhere, registered when present (any exported Scenario object in them). */
 const OPTIONAL_FILES = ['groupby-state.ts'];
 
 export async function loadScenarios(): Promise<Scenario[]> {
-  const all = [...BUILTIN];
+  const all = [...BUILTIN, ...NEXMARK_SCENARIOS];
   for (const file of OPTIONAL_FILES) {
     const path = join(import.meta.dirname, file);
     if (!existsSync(path)) continue;
