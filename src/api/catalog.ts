@@ -24,6 +24,11 @@ export interface WatermarkSpec {
   readonly expr: BoundExpression;
   /** The SQL text, for DESCRIBE. */
   readonly sql: string;
+  /**
+   * `WATERMARK FOR ts AS SOURCE_WATERMARK()`: the source emits the watermarks (e.g. the scripted source's explicit
+   * ones); `column` is the rowtime attribute and no watermark assigner is planned (`expr` is the column itself).
+   */
+  readonly fromSource?: boolean;
 }
 
 /**

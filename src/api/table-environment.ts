@@ -19,6 +19,7 @@ import { typesEqual, formatDataType } from '../types/data-type.ts';
 import { inspectPythonFunction } from '../udf/python/inspect.ts';
 import { inspectTsFunction } from '../udf/ts/define.ts';
 import { Catalog } from './catalog.ts';
+import { resolveLateRecordsSink } from './late-records-sink.ts';
 import { notifyJobSubmitted } from './job-events.ts';
 import { Table } from './table.ts';
 import { TableDescriptor, toSchema, type SchemaLike } from './table-descriptor.ts';
@@ -210,7 +211,7 @@ export class TableEnvironment {
     const roots: readonly LogicalNode[] = Array.isArray(plan) ? plan : [plan as LogicalNode];
     const graph = planJob(roots.map((p) => optimize(p)), this.config, target);
     const name = `${this.name}-${++this.jobCounter}`;
-    const job = new JobClient(graph, { jobName: name, config: this.config.toJSON(), baseDir: this.baseDir });
+    const job = new JobClient(graph, { jobName: name, config: this.config.toJSON(), baseDir: this.baseDir, lateRecordsSink: resolveLateRecordsSink(this) });
     notifyJobSubmitted(job, name);
     return job;
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { col, Schema, TableDescriptor, TableEnvironment, type SqlResult, type WeirError } from '../../src/index.ts';
 
-const rowsOf = (r: SqlResult): unknown[][] => (r.kind === 'rows' ? r.rows : assert.fail(`expected rows, got ${r.kind}`));
+const rowsOf = (r: SqlResult): readonly (readonly unknown[])[] => (r.kind === 'rows' ? r.rows : assert.fail(`expected rows, got ${r.kind}`));
 const script = JSON.stringify([[{ rows: [[1, '2024-01-01 00:00:05'], [2, '2024-01-01 00:00:01']] }]]);
 
 /** `id BIGINT, ts TIMESTAMP(3)` read by the scripted source, declared with the schema builder. */

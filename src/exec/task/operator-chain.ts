@@ -28,7 +28,7 @@ export interface ChainBase {
   baseDir: string;
   processingTime: ProcessingTimeService;
   /** Late rows reported by an operator; the default (null) drops them after counting. */
-  lateRows?: ((operator: PhysicalNode, batch: Batch, rows: ArrayLike<number>) => Promise<void>) | null;
+  lateRows?: ((operator: PhysicalNode, batch: Batch, rows: ArrayLike<number>, watermark: number) => Promise<void>) | null;
   /** In a source task: what the source driver reports about splits and idleness (see OperatorContext). */
   sourceSignals?: SourceSignals;
 }
@@ -39,6 +39,8 @@ interface ChainLink {
   readonly metrics: MetricGroup;
   state: KeyedStateBackend | null;
   timers: InternalTimerService | null;
+  /** The last watermark that reached the operator (reported with its late rows). */
+  watermark: number;
 }
 
 /**
@@ -50,7 +52,7 @@ export class OperatorChain {
   private readonly outputs: Output[] = [];
 
   constructor(nodes: readonly PhysicalNode[], private readonly operatorMetrics: (node: PhysicalNode) => MetricGroup, private readonly subtaskIndex: number) {
-    this.links = nodes.map((node) => ({ node, operator: createOperator(node), metrics: operatorMetrics(node), state: null, timers: null }));
+    this.links = nodes.map((node) => ({ node, operator: createOperator(node), metrics: operatorMetrics(node), state: null, timers: null, watermark: -Infinity }));
   }
 
   get isEmpty(): boolean { return this.links.length === 0; }
@@ -92,7 +94,7 @@ export class OperatorChain {
         emitWatermark: (timestamp) => this.processWatermarkFrom(i + 1, timestamp),
         markIdle: (idle) => tail.markIdle(idle),
         reportLateRows: async (batch, rows) => {
-          if (base.lateRows) await base.lateRows(node, batch, rows);
+          if (base.lateRows) await base.lateRows(node, batch, rows, link.watermark);
           else lateDropped.inc(rows.length);
         },
         sourceSignals: base.sourceSignals,
@@ -132,6 +134,7 @@ export class OperatorChain {
   private async processWatermarkFrom(first: number, timestamp: number): Promise<void> {
     for (let i = first; i < this.links.length; i++) {
       const op = this.links[i].operator;
+      this.links[i].watermark = timestamp;
       if (op.processWatermark) await this.guard(i, () => op.processWatermark!(timestamp));
       if (op.generatesWatermarks) return;
       this.links[i].metrics.gauge('currentWatermark').set(timestamp);

@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { JobVertex } from '../../plan/physical/job-graph.ts';
+import type { LateRecordsSinkSpec } from '../../time/late-records.ts';
 import type { GateInput } from '../channel/input-gate.ts';
 import type { OutputEdgeWiring } from './record-writer.ts';
 
@@ -18,6 +19,8 @@ export interface JobSettings {
   readonly jobName: string;
   readonly config: Record<string, string>;
   readonly baseDir: string;
+  /** The late-data side output (`table.exec.late-records.sink`), resolved at submission; absent: drop and count. */
+  readonly lateRecordsSink?: LateRecordsSinkSpec;
 }
 
 export type { MessagePort };

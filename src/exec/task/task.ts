@@ -12,6 +12,7 @@ import { RecordWriter } from './record-writer.ts';
 import { driveSource } from './source-driver.ts';
 import { MailboxTimers } from '../../time/mailbox-timers.ts';
 import { SourceSignals } from '../../time/source-signals.ts';
+import { LateRecordsOutput } from '../../time/late-records.ts';
 import type { JobSettings, TaskSpec } from './task-spec.ts';
 
 /**
@@ -46,11 +47,15 @@ export class Task {
     const chain = new OperatorChain(isSource ? vertex.chain.slice(1) : vertex.chain, operatorMetrics, subtaskIndex);
     const writer = new RecordWriter(this.spec.outputs, subtaskIndex, this.config.get(CoreOptions.CHANNEL_CAPACITY), signal);
     const gate = isSource ? null : new InputGate(this.spec.inputs, signal);
+    const base = { parallelism: vertex.parallelism, config: this.config, signal, baseDir: this.job.baseDir };
+    // Late rows go to the side-output table when one is configured; otherwise the chain counts and drops them.
+    const late = this.job.lateRecordsSink
+      ? new LateRecordsOutput(this.job.lateRecordsSink, { ...base, subtaskIndex, metrics: this.metrics.group('late-records') }, operatorMetrics)
+      : null;
     let failure: unknown = null;
     try {
-      const base = { parallelism: vertex.parallelism, config: this.config, signal, baseDir: this.job.baseDir };
       const signals = isSource ? new SourceSignals() : undefined;
-      await chain.open(writer, { ...base, processingTime: this.timers, sourceSignals: signals });
+      await chain.open(writer, { ...base, processingTime: this.timers, sourceSignals: signals, lateRows: late?.report });
       const entry = chain.isEmpty ? writer : chain.inputOf(0);
       if (isSource) {
         try {
@@ -68,6 +73,7 @@ export class Task {
         await this.consumeInputs(gate!, chain, writer);
       }
       await chain.endInput();
+      await late?.finish();
       writer.broadcast({ kind: 'end' });
     } catch (e) {
       // Once cancelled, whatever a source or operator throws (an AbortError, a closed socket) is the cancellation.
@@ -75,6 +81,7 @@ export class Task {
     } finally {
       const closeError = await chain.close();
       failure ??= closeError;
+      await late?.close().catch((e: unknown) => { failure ??= e; });
       gate?.close();
       // Give in-flight port messages a turn of the event loop before closing the ports.
       await new Promise((r) => setImmediate(r));

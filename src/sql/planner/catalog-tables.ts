@@ -8,7 +8,8 @@ import { inputRef } from './context.ts';
 /**
  * The plan that reads a catalog table: a view's plan, or a source scan of the physical columns followed, when the
  * table has computed columns, by a projection that appends them (the source never sees computed columns, as in
- * Flink), then, when it declares a WATERMARK, a watermark assigner that makes the rowtime column a time attribute.
+ * Flink), then, when it declares a WATERMARK, a watermark assigner that makes the rowtime column a time attribute
+ * (with `SOURCE_WATERMARK()` the source's own watermarks are used and the column is only marked).
  * `PROCTIME()` computed columns are processing-time attributes, evaluated as rows are read. Shared by SQL and
  * `env.from(name)` so both see the same columns.
  */
@@ -24,6 +25,7 @@ export function catalogTablePlan(env: TableEnvironment, name: string, entry: Cat
   const order = computed.length ? entry.columnOrder ?? declared : declared;
   const node = computed.length ? computedColumns(source, computed, order) : source;
   if (!entry.watermark) return node;
+  if (entry.watermark.fromSource) return withRowtime(node, node.schema.resolve(entry.watermark.column));
   return watermarkAssigner(node, entry.watermark, declared.map((n) => order.indexOf(n)));
 }
 
@@ -34,6 +36,11 @@ function computedColumns(source: LogicalNode, computed: readonly ComputedColumnS
   ]);
   const exprs = order.map((n) => byName.get(n)!);
   return { kind: 'project', schema: new Schema(projectedColumns(source.schema, exprs, order)), input: source, projections: exprs };
+}
+
+/** `node` with column `index` marked as the rowtime attribute (watermarks come from the source itself). */
+function withRowtime(node: LogicalNode, index: number): LogicalNode {
+  return { ...node, schema: new Schema(markTimeAttribute(node.schema.columns, index, 'rowtime')) } as LogicalNode;
 }
 
 function watermarkAssigner(input: LogicalNode, spec: WatermarkSpec, mapping: readonly number[]): LogicalNode {

@@ -99,6 +99,11 @@ export function bindWatermark(ctx: PlannerContext, w: WatermarkDef, physical: Sc
     fail(ctx.sql, w.pos, `The rowtime column '${column}' must be TIMESTAMP(3) or TIMESTAMP_LTZ(3), but it is ${formatDataType(type)}`, ErrorCodes.TYPE_MISMATCH,
       `Declare a computed column, e.g. ts AS TO_TIMESTAMP_LTZ(epoch_millis, 3), and put the watermark on it.`);
   }
+  // `SOURCE_WATERMARK()` (Flink): the source emits the watermarks itself; the column is the rowtime, nothing is assigned.
+  if (w.expr.kind === 'call' && w.expr.canonical === 'SOURCE_WATERMARK') {
+    if (w.expr.args.length) fail(ctx.sql, w.expr.pos, 'SOURCE_WATERMARK() takes no arguments');
+    return { column, expr: { kind: 'input', index: i, type }, sql: formatExpr(w.expr), fromSource: true };
+  }
   const rel = relOver(all, table);
   const expr = bindExpr(ctx, rel, w.expr, scopeHooks(ctx, rel, 'WATERMARK'));
   if (expr.type.kind !== 'TIMESTAMP' && expr.type.kind !== 'TIMESTAMP_LTZ') {
