@@ -7,13 +7,15 @@ import type { FunctionDefinition } from '../../udf/function-definition.ts';
 import type { LogicalNode } from '../../plan/logical/logical-node.ts';
 import { DataTypes, formatDataType, notNull, type DataType } from '../../types/data-type.ts';
 import { Schema } from '../../types/schema.ts';
-import type { CallExpr, GroupingElement, SelectQuery, SqlExpr } from '../ast.ts';
+import type { CallExpr, SelectQuery, SqlExpr } from '../ast.ts';
 import type { SourcePos } from '../tokens.ts';
 import { at, bindCondition, bindExpr, projectNode, scopeHooks, type PlannerContext } from './context.ts';
-import { fail, unsupported } from './errors.ts';
+import { fail } from './errors.ts';
 import type { ConvertHooks } from './expr-converter.ts';
 import { aggregateCalls, exprKey, isAggregateCall, userAggregate } from './expr-key.ts';
 import { resolveName, uniqueNames, type RelPlan, type ScopeField } from './scope.ts';
+import { groupingFunction, groupingOf, groupingSetPositions } from './grouping-planner.ts';
+import { planGroupedAggregate } from '../../plan/grouping-sets.ts';
 import type { Projector, SelectEntry } from './select-planner.ts';
 
 /**
@@ -23,7 +25,8 @@ import type { Projector, SelectEntry } from './select-planner.ts';
  * neither grouped nor aggregated.
  */
 export function planAggregation(ctx: PlannerContext, rel: RelPlan, q: SelectQuery, entries: readonly SelectEntry[]): Projector {
-  const keyExprs = groupKeyExprs(ctx, q.groupBy ?? []);
+  const grouping = groupingOf(ctx, rel, q.groupBy ?? []);
+  const keyExprs = grouping.keys;
   const pre = new PreProjection(ctx, rel);
   const groupIndex = new Map<string, number>();
   for (const e of keyExprs) {
@@ -73,12 +76,17 @@ export function planAggregation(ctx: PlannerContext, rel: RelPlan, q: SelectQuer
     ...aggregates.map((a) => ({ name: a.name, type: a.type })),
   ]);
   const groupKeys = Array.from({ length: keyCount }, (_, i) => i);
-  let node: LogicalNode = { kind: 'aggregate', schema, input, groupKeys, aggregates };
+  // Grouping sets (an Expand) and windows (a window aggregation over a window table function) are planned here.
+  const grouped = at(ctx.sql, q.groupBy?.[0]?.pos ?? q.pos, () => planGroupedAggregate({ kind: 'aggregate', schema, input, groupKeys, aggregates }, groupingSetPositions(grouping, groupIndex)));
+  let node: LogicalNode = grouped.node;
+  const idColumn = node.schema.length > schema.length ? node.schema.names[schema.length] : null;
   const fields: ScopeField[] = schema.names.map((name, index) => ({ name, index }));
   const colRef = (i: number): Expression => ({ kind: 'column', name: schema.names[i] });
 
   const hooks: ConvertHooks = {
     replace: (e) => {
+      const groupingCall = groupingFunction(ctx, rel, e, groupIndex, grouped.layout, idColumn);
+      if (groupingCall) return groupingCall;
       if (isAggregateCall(e, ctx)) return colRef(keyCount + aggIndex.get(exprKey(ctx, rel, e))!);
       if (e.kind === 'literal') return undefined;
       const g = groupIndex.get(exprKey(ctx, rel, e));
@@ -125,18 +133,6 @@ function castUdafArguments(ctx: PlannerContext, rel: RelPlan, pre: PreProjection
 function notGrouped(ctx: PlannerContext, what: string, pos: SourcePos): never {
   return fail(ctx.sql, pos, `Expression '${what}' is not being grouped`, ErrorCodes.PLAN_INVALID,
     `Add '${what}' to GROUP BY, or aggregate it, e.g. MAX(${what}).`);
-}
-
-/** The GROUP BY expressions; grouping sets, ROLLUP and CUBE are not planned yet (`GROUP BY ()` is a global aggregate). */
-function groupKeyExprs(ctx: PlannerContext, elements: readonly GroupingElement[]): SqlExpr[] {
-  return elements.flatMap((g): SqlExpr[] => {
-    if (g.kind === 'groupingSets') {
-      if (g.sets.length === 1 && g.sets[0].length === 0) return [];
-      return unsupported(ctx.sql, g.pos, 'GROUPING SETS');
-    }
-    if (g.kind === 'rollup' || g.kind === 'cube') return unsupported(ctx.sql, g.pos, g.kind.toUpperCase());
-    return [g as SqlExpr];
-  });
 }
 
 /** A plain column keeps its name as a group key column; expressions get `$f<n>`. */

@@ -9,6 +9,7 @@ import { planQueryRel } from './query-planner.ts';
 import { aliasRank } from './rank-planner.ts';
 import { fieldsOf, suggest, type RelPlan } from './scope.ts';
 import { planValues } from './values-planner.ts';
+import { planWindowTvf } from './window-tvf-planner.ts';
 
 /**
  * Plans one FROM item. `pending` holds WHERE conjuncts that inner joins below may take over as join conditions
@@ -23,7 +24,7 @@ export function planFrom(ctx: PlannerContext, item: FromItem, pending?: SqlExpr[
     case 'valuesRef': return applyAlias(ctx, planValues(ctx, item.values), item.alias);
     case 'join': return planJoin(ctx, item, pending);
     case 'lateralTable': return planStandaloneTable(ctx, item);
-    case 'windowTvf': return unsupported(ctx.sql, item.pos, `Window table functions (${item.fn})`, 'Windowed aggregation arrives with the event-time work.');
+    case 'windowTvf': return planWindowTvf(ctx, item);
   }
 }
 
