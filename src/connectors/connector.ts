@@ -15,6 +15,12 @@ export interface ConnectorContext {
   readonly signal: AbortSignal;
   /** Relative paths resolve against this directory. */
   readonly baseDir: string;
+  /**
+   * Source readers of a job restored from a checkpoint: the positions the source's subtasks reported
+   * ({@link SourceReader.snapshotPosition}), indexed by the old subtask (the array's length is the old parallelism).
+   * A reader resumes from them, or fails with a CheckpointError (RESTORE_FAILED) when it cannot (e.g. rescaled).
+   */
+  readonly restoredPositions?: readonly unknown[];
 }
 
 /**
@@ -51,6 +57,12 @@ export interface SourceReader {
    */
   currentSplit?(): string;
   close(): Promise<void>;
+  /**
+   * Where the reader is, between two calls of `next()` (none in flight): everything returned so far is before it.
+   * Plain JSON data, recorded in checkpoints; a reader created with it in `restoredPositions` continues with what
+   * would have come next. A source without it is not replayable: checkpoints of its jobs are declined.
+   */
+  snapshotPosition?(): unknown;
 }
 
 /** Writes batches for one parallel subtask of a sink. */
@@ -60,6 +72,24 @@ export interface SinkWriter {
   finish(): Promise<void>;
   /** Release resources; called after finish, or alone on failure/cancel. */
   close(): Promise<void>;
+  /**
+   * Two-phase commit, phase one (with checkpointing on): makes everything written so far durable but invisible
+   * (e.g. closes the in-progress file) and returns what the job must commit once checkpoint `checkpointId`
+   * completes: every committable not yet known committed (plain JSON data). Called instead of `finish()` at the end
+   * of input, so the last rows are committed with the job's final checkpoint. Writers without it (print,
+   * blackhole, collect) are not exactly-once: rows written before a failure are written again after the restore.
+   */
+  preCommit?(checkpointId: number): Promise<readonly unknown[]>;
+  /** Checkpoint `checkpointId` completed and its committables were committed: forget them. */
+  notifyCheckpointComplete?(checkpointId: number): void;
+}
+
+/**
+ * Two-phase commit, phase two: runs on the job side after a checkpoint's manifest is written, and again when a job
+ * is restored from it, so `commit` must be idempotent (committing committed data is a no-op).
+ */
+export interface SinkCommitter {
+  commit(committables: readonly unknown[]): Promise<void>;
 }
 
 /** A source connector, found by its `connector` option through the registry. */
@@ -79,4 +109,6 @@ export interface SinkFactory {
   /** Whether the sink accepts -U/+U/-D rows (upsert or retract), or only +I. */
   acceptsUpdates(options: ConnectorOptions): boolean;
   createWriter(options: ConnectorOptions, schema: Schema, ctx: ConnectorContext): SinkWriter;
+  /** For sinks whose writers implement `preCommit`: what commits their committables (see {@link SinkCommitter}). */
+  createCommitter?(options: ConnectorOptions, ctx: { readonly baseDir: string }): SinkCommitter;
 }

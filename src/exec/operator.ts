@@ -77,6 +77,14 @@ export interface StreamOperator {
   processWatermark?(timestamp: number): Promise<void>;
   /** Called before a checkpoint barrier passes: flush in-flight work (UDF bundles) so the snapshot is consistent. */
   prepareSnapshot?(checkpointId: number): Promise<void>;
+  /**
+   * Two-phase-commit sinks, with checkpointing on: called after `prepareSnapshot` at barrier `checkpointId`, and
+   * once more after `endInput` (with the job's final checkpoint id); returns the committables the job commits when
+   * that checkpoint completes (src/checkpoint/).
+   */
+  preCommit?(checkpointId: number): Promise<readonly unknown[]>;
+  /** Checkpoint `checkpointId` is complete (manifest written, committables committed). */
+  notifyCheckpointComplete?(checkpointId: number): Promise<void>;
   /** All inputs ended: flush everything buffered. */
   endInput?(): Promise<void>;
   /** Release resources; called on success, failure and cancel. Must not throw for an operator that never opened. */

@@ -1,6 +1,8 @@
 import type * as arrow from 'apache-arrow';
 import { ChangeBatch } from '../../batch/change-batch.ts';
 import { CoreOptions } from '../../config/options.ts';
+import { CheckpointError } from '../../errors/errors.ts';
+import { ErrorCodes } from '../../errors/weir-error.ts';
 import type { Schema } from '../../types/schema.ts';
 import type { ConnectorContext, ConnectorOptions, SourceReader } from '../connector.ts';
 import { OptionReader } from '../options.ts';
@@ -48,9 +50,20 @@ export function rowsForSubtask(plan: DatagenPlan, index: number, parallelism: nu
   return rows;
 }
 
+/**
+ * Where a datagen subtask is: rows emitted so far and its random generator's state, so a restored reader emits
+ * exactly the rows the failed one would have emitted next (random values too, seeded or not).
+ */
+export interface DatagenPosition {
+  readonly emitted: number;
+  readonly rng: readonly number[];
+}
+
 /** One subtask's datagen reader: columnar batches of `table.exec.batch-size` rows, throttled by a token bucket. */
 export class DatagenReader implements SourceReader {
   private remaining: number;
+  private emitted = 0;
+  private readonly rng: Rng;
   private readonly generators: ColumnGenerator[];
   private readonly arrowSchema: arrow.Schema;
   private readonly bucket: TokenBucket;
@@ -61,8 +74,14 @@ export class DatagenReader implements SourceReader {
     this.remaining = rowsForSubtask(plan, index, parallelism) ?? Infinity;
     // Each subtask gets its own stream: the seed is mixed with the subtask index.
     const seed = plan.seed ?? Math.floor(Math.random() * 2 ** 32);
-    const rng = new Rng((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
-    this.generators = plan.fields.map((f) => (f.kind === 'sequence' ? sequenceGenerator(f, index, parallelism) : randomGenerator(f, rng)));
+    const rng = this.rng = new Rng((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
+    const restored = restoredPosition(ctx);
+    if (restored) {
+      this.emitted = restored.emitted;
+      this.remaining -= restored.emitted;
+      rng.setState(restored.rng);
+    }
+    this.generators = plan.fields.map((f) => (f.kind === 'sequence' ? sequenceGenerator(f, index, parallelism, this.emitted) : randomGenerator(f, rng)));
     this.arrowSchema = schema.toArrow();
     const rate = plan.rowsPerSecond / parallelism;
     const batchSize = Math.max(1, ctx.config.get(CoreOptions.BATCH_SIZE));
@@ -77,10 +96,31 @@ export class DatagenReader implements SourceReader {
     const n = Math.min(this.maxBatch, this.remaining);
     await this.bucket.acquire(n, this.ctx.signal);
     this.remaining -= n;
+    this.emitted += n;
     return ChangeBatch.fromColumns(this.arrowSchema, this.generators.map((g) => g(n)), n);
+  }
+
+  snapshotPosition(): DatagenPosition {
+    return { emitted: this.emitted, rng: this.rng.state() };
   }
 
   async close(): Promise<void> {
     this.remaining = 0;
   }
+}
+
+/** This subtask's position in a restored job; rows are dealt per subtask, so the parallelism must not change. */
+function restoredPosition(ctx: ConnectorContext): DatagenPosition | null {
+  const positions = ctx.restoredPositions;
+  if (!positions) return null;
+  if (positions.length !== ctx.parallelism) {
+    throw new CheckpointError(`The datagen source ran with parallelism ${positions.length} in the checkpoint and cannot resume at parallelism ${ctx.parallelism}`, {
+      hint: 'Restore the job with the parallelism it had, or start the datagen source afresh (without restoring).',
+    }, ErrorCodes.RESTORE_FAILED);
+  }
+  const p = positions[ctx.subtaskIndex] as Partial<DatagenPosition> | undefined;
+  if (typeof p?.emitted !== 'number' || !Array.isArray(p.rng) || p.rng.length !== 4) {
+    throw new CheckpointError(`Datagen subtask ${ctx.subtaskIndex}: the checkpoint holds no valid position (${JSON.stringify(p)})`, {}, ErrorCodes.RESTORE_FAILED);
+  }
+  return p as DatagenPosition;
 }

@@ -25,6 +25,15 @@ export class Rng {
     for (let i = 0; i < 12; i++) this.uint32();
   }
 
+  /** The generator's state: a generator given it with {@link setState} continues with the same numbers. */
+  state(): [number, number, number, number] {
+    return [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0];
+  }
+
+  setState(state: readonly number[]): void {
+    [this.a, this.b, this.c, this.d] = state.map((x) => x | 0);
+  }
+
   /** A uniform unsigned 32-bit integer. */
   uint32(): number {
     let { a, b, c, d } = this;

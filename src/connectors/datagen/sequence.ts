@@ -16,12 +16,15 @@ export function sequenceShare(start: bigint, end: bigint, index: number, paralle
   return total / p + (total % p > BigInt(index) ? 1n : 0n);
 }
 
-/** A generator emitting subtask `index`'s share of the sequence, in order, `n` values per call. */
-export function sequenceGenerator(spec: FieldSpec, index: number, parallelism: number): ColumnGenerator {
+/**
+ * A generator emitting subtask `index`'s share of the sequence, in order, `n` values per call, starting after the
+ * first `skip` values of that share (a restored reader continues where it was).
+ */
+export function sequenceGenerator(spec: FieldSpec, index: number, parallelism: number, skip = 0): ColumnGenerator {
   const type = spec.type;
   const arrowType = toArrowType(type);
   const step = BigInt(parallelism);
-  let next = spec.start! + BigInt(index);
+  let next = spec.start! + BigInt(index) + BigInt(skip) * step;
   const safe = spec.start! >= -(1n << 52n) && spec.end! <= 1n << 52n;
   return (n) => {
     const first = next;

@@ -1,7 +1,7 @@
-import type { ConnectorContext, ConnectorOptions, SinkFactory, SinkWriter, SourceFactory, SourceReader } from '../connector.ts';
+import type { ConnectorContext, ConnectorOptions, SinkCommitter, SinkFactory, SinkWriter, SourceFactory, SourceReader } from '../connector.ts';
 import type { Schema } from '../../types/schema.ts';
 import { fsOptions, IDENTIFIER } from './fs-options.ts';
-import { FsWriter } from './sink.ts';
+import { commitFiles, FsWriter, type PendingFile } from './sink.ts';
 import { FsReader } from './source.ts';
 
 /**
@@ -25,11 +25,15 @@ export const filesystemSource: SourceFactory = {
     new FsReader(fsOptions(options, false, ctx.baseDir), schema, ctx),
 };
 
-/** The filesystem sink; see {@link filesystemSource} for options. Accepts only inserts. */
+/**
+ * The filesystem sink; see {@link filesystemSource} for options. Accepts only inserts. Exactly-once with
+ * checkpointing on: part files are committed (renamed into view) when the checkpoint that covers them completes.
+ */
 export const filesystemSink: SinkFactory = {
   identifier: IDENTIFIER,
   validateSink: (options: ConnectorOptions, _schema: Schema): void => { fsOptions(options, true); },
   acceptsUpdates: () => false,
   createWriter: (options: ConnectorOptions, schema: Schema, ctx: ConnectorContext): SinkWriter =>
     new FsWriter(fsOptions(options, true, ctx.baseDir), schema, ctx),
+  createCommitter: (): SinkCommitter => ({ commit: (committables) => commitFiles(committables as PendingFile[]) }),
 };

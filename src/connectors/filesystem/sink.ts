@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
@@ -27,14 +27,22 @@ interface OpenPart extends PendingFile {
 }
 
 /**
- * Writes `part-<subtask>-<n>.<ext>` files into the table's directory. Each part is written as a hidden
- * `.part-<subtask>-<n>.<ext>.inprogress` file (directory readers skip it) and renamed on commit; finish() commits.
- * Commit is a separate step so checkpointing can make it a two-phase commit. Only +I rows are accepted.
+ * Writes `part-<writer>-<subtask>-<n>.<ext>` files into the table's directory. Each part is written as a hidden
+ * `.part-….<ext>.inprogress` file (directory readers skip it) and renamed to its final name on commit.
+ *
+ * Without checkpointing, finish() commits at the end of input and a failed job leaves nothing visible. With
+ * checkpointing (two-phase commit), `preCommit(n)` closes the open part at barrier n and hands over every part not
+ * yet known committed; the job commits them (renames, {@link commitFiles}) once checkpoint n is complete, and again
+ * on restore. So a reader of the directory sees exactly the rows of completed checkpoints: none twice, none
+ * uncommitted. Pre-committed parts are never deleted by the writer (the checkpoint may still complete); parts of
+ * checkpoints that never complete stay hidden `.inprogress` files. Only +I rows are accepted.
  */
 export class FsWriter implements SinkWriter {
   private part?: OpenPart;
   private counter = 0;
   private pending: PendingFile[] = [];
+  /** Pre-committed parts, with the checkpoint that first included them, until a completed checkpoint covers them. */
+  private uncommitted: { checkpointId: number; file: PendingFile }[] = [];
   private ready?: Promise<unknown>;
 
   constructor(private readonly opts: FsOptions, private readonly schema: Schema, private readonly ctx: ConnectorContext) {}
@@ -74,7 +82,16 @@ export class FsWriter implements SinkWriter {
 
   /** Makes finished part files visible by renaming them to their final names. */
   async commit(files: readonly PendingFile[]): Promise<void> {
-    for (const f of files) await rename(f.inProgress, f.final);
+    await commitFiles(files);
+  }
+
+  async preCommit(checkpointId: number): Promise<readonly PendingFile[]> {
+    for (const file of await this.prepareCommit()) this.uncommitted.push({ checkpointId, file });
+    return this.uncommitted.map((u) => u.file);
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.uncommitted = this.uncommitted.filter((u) => u.checkpointId > checkpointId);
   }
 
   async finish(): Promise<void> {
@@ -156,4 +173,26 @@ export class FsWriter implements SinkWriter {
     }
     return out;
   }
+}
+
+/**
+ * Renames in-progress part files to their final names. Idempotent: a part already renamed (its in-progress file is
+ * gone and its final file exists) is skipped, so a restore may commit a checkpoint's files again.
+ */
+export async function commitFiles(files: readonly PendingFile[]): Promise<void> {
+  for (const f of files) {
+    try {
+      await rename(f.inProgress, f.final);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && await exists(f.final)) continue;
+      throw new ConnectorError(`Cannot commit part file ${f.final}: ${(e as Error).message}`, {
+        cause: e, location: { file: f.inProgress },
+        hint: 'The in-progress file of a completed checkpoint is missing: was the output directory changed while the job ran?',
+      }, ErrorCodes.CONNECTOR_IO);
+    }
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(() => true, () => false);
 }

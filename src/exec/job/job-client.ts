@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import type { TaskRestore } from '../../checkpoint/checkpoint-messages.ts';
+import { JobCheckpointing } from '../../checkpoint/job-checkpointing.ts';
 import { deserializeError } from '../../errors/serialize.ts';
 import { ErrorCodes, WeirError } from '../../errors/weir-error.ts';
 import { mergeSnapshots } from '../../metrics/merge-snapshots.ts';
@@ -11,7 +13,7 @@ import { summarizeMetrics, type JobMetrics } from './job-metrics.ts';
 import { threadExecArgv } from './thread-exec-argv.ts';
 import { Configuration } from '../../config/configuration.ts';
 import { CoreOptions } from '../../config/options.ts';
-import { portsOf, wireTasks } from './wire-tasks.ts';
+import { portsOf, wireTasks, type WiredJob } from './wire-tasks.ts';
 import { acquireSlotThread, releaseSlotThread, type SlotThreadOptions } from './slot-pool.ts';
 
 export type JobStatus = 'RUNNING' | 'FINISHED' | 'CANCELED' | 'FAILED';
@@ -33,67 +35,74 @@ interface Slot {
   /** Resolves with the thread's `slot-done` verdict (reusable or not), or false once it exited. */
   readonly done: Promise<boolean>;
   readonly settleDone: (reusable: boolean) => void;
+  /** Its tasks that have not reported yet. */
+  readonly unreported: Set<string>;
+}
+
+/** One deployment of the job's tasks: the first, and one more after each restart. */
+interface Attempt {
+  readonly slots: Slot[];
+  readonly taskIds: string[];
+  pendingTasks: number;
+  /** A task failed and the job restarts: reports of this attempt no longer count. */
+  abandoned: boolean;
+  /** Resolves when every task of the attempt has reported (or its thread exited). */
+  readonly drained: Promise<void>;
+  readonly settleDrained: () => void;
 }
 
 /** How long a finished job waits for a slot thread's `slot-done` before terminating it instead. */
 const SLOT_DONE_TIMEOUT_MS = 2000;
+/** How long a failed attempt's tasks get to close (UDF workers, files) before their threads are stopped. */
+const CLOSE_GRACE_MS = 5000;
 
 /**
  * A running job, as Flink's JobClient: `done()` settles when every task has finished (rejecting with the first
  * task's error on failure), `cancel()` stops it, `metrics()` gathers live metrics from every task.
+ *
+ * With checkpointing, a restore path or a restart strategy configured (src/checkpoint/job-checkpointing.ts), a
+ * failed task makes the job restart per the strategy: every task is cancelled, and a new deployment restores the
+ * latest completed checkpoint. Without them the job runs exactly as before.
  */
 export class JobClient {
   readonly jobId: string;
   readonly startedAt = Date.now();
   private status: JobStatus = 'RUNNING';
+  private readonly job: JobSettings;
   private readonly workers: Worker[] = [];
-  private readonly slots: Slot[] = [];
+  private attempt: Attempt | null = null;
   private readonly threadOptions: SlotThreadOptions;
   private readonly finalMetrics = new Map<string, MetricsSnapshot>();
   private readonly donePromise: Promise<JobResult>;
-  private pendingTasks: number;
+  private readonly settle: Settle;
   private failure: WeirError | null = null;
   private terminating = false;
   private requestCounter = 0;
   private readonly metricRequests = new Map<number, { waiting: Set<Worker>; parts: TaskSnapshot[]; finish: () => void }>();
   /** Threads this job no longer talks to: exited, or handed back to the slot pool. */
   private readonly exited = new Set<Worker>();
+  private readonly checkpointing: JobCheckpointing | null;
+  /** Ends the wait before a restart early (the job was cancelled meanwhile). */
+  private wakeRestart: (() => void) | null = null;
   readonly clientPort;
 
   constructor(readonly graph: JobGraph, settings: Omit<JobSettings, 'jobId'>) {
     this.jobId = randomUUID();
-    const job: JobSettings = { ...settings, jobId: this.jobId };
-    const { slots, clientPort } = wireTasks(graph);
-    this.clientPort = clientPort;
-    this.pendingTasks = slots.reduce((n, s) => n + s.length, 0);
+    this.job = { ...settings, jobId: this.jobId };
     let settle!: Settle;
     this.donePromise = new Promise<JobResult>((resolve, reject) => { settle = { resolve, reject }; });
     this.donePromise.catch(() => {});
+    this.settle = settle;
     this.threadOptions = slotThreadOptions(settings.config);
-    for (const tasks of slots) {
-      // A pooled thread left by an earlier job when there is one (src/exec/job/slot-pool.ts), else a new one.
-      const worker = acquireSlotThread(this.threadOptions, { job, tasks }, portsOf(tasks), `weir-slot-${this.workers.length}`);
-      let settleDone!: (reusable: boolean) => void;
-      const done = new Promise<boolean>((r) => { settleDone = r; });
-      const listeners: Slot['listeners'] = {
-        message: (m: SlotReport) => this.onReport(worker, m, settle, settleDone),
-        error: (e) => this.fail(new WeirError(ErrorCodes.TASK_FAILED, `Slot thread crashed: ${e.message}`, {
-          cause: e,
-          hint: (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'The slot ran out of heap: raise taskmanager.memory.task.heap.size, or use the persistent state backend (state.backend = rocksdb).' : undefined,
-        }), settle),
-        exit: (code) => {
-          this.forget(worker);
-          settleDone(false);
-          // terminate() ends threads with code 1; only an exit we did not ask for is a crash.
-          if (code !== 0 && !this.terminating && this.status === 'RUNNING') this.fail(new WeirError(ErrorCodes.TASK_FAILED, `Slot thread exited with code ${code}`), settle);
-        },
-      };
-      worker.on('message', listeners.message);
-      worker.on('error', listeners.error);
-      worker.on('exit', listeners.exit);
-      this.workers.push(worker);
-      this.slots.push({ worker, listeners, done, settleDone });
-    }
+    // Throws RESTORE_FAILED right here when `execution.savepoint.path` names no usable checkpoint.
+    this.checkpointing = JobCheckpointing.create(graph, this.job, {
+      send: (command) => this.broadcast({ type: 'checkpoint', jobId: this.jobId, command }),
+      fatal: (e) => this.fail(asWeirError(e)),
+    });
+    const wired = wireTasks(graph);
+    this.clientPort = wired.clientPort;
+    if (this.checkpointing?.restoresAtStart) void this.redeploy(wired);
+    else this.deploy(wired, null);
   }
 
   get currentStatus(): JobStatus { return this.status; }
@@ -105,6 +114,7 @@ export class JobClient {
     if (this.status !== 'RUNNING') return;
     this.status = 'CANCELED';
     this.broadcast({ type: 'cancel', jobId: this.jobId });
+    this.wakeRestart?.();
     await this.donePromise.catch(() => undefined);
   }
 
@@ -113,11 +123,71 @@ export class JobClient {
     const live = this.status === 'RUNNING' || this.status === 'CANCELED' ? await this.liveSnapshots() : [];
     const byTask = new Map(this.finalMetrics);
     for (const { taskId, metrics } of live) if (!byTask.has(taskId)) byTask.set(taskId, metrics);
-    return summarizeMetrics(this.graph, mergeSnapshots([...byTask.values()]));
+    return this.summarize(mergeSnapshots([...byTask.values()]));
+  }
+
+  private summarize(raw: MetricsSnapshot): JobMetrics {
+    const summary = summarizeMetrics(this.graph, raw);
+    return this.checkpointing ? { ...summary, checkpoints: this.checkpointing.metrics() } : summary;
+  }
+
+  /** Starts one deployment of every task (restoring `restores` when the job resumes from a checkpoint). */
+  private deploy(wired: WiredJob, restores: ReadonlyMap<string, TaskRestore> | null): void {
+    const taskIds = wired.slots.flat().map((t) => t.taskId);
+    let settleDrained!: () => void;
+    const drained = new Promise<void>((r) => { settleDrained = r; });
+    const attempt: Attempt = { slots: [], taskIds, pendingTasks: taskIds.length, abandoned: false, drained, settleDrained };
+    this.attempt = attempt;
+    for (const specs of wired.slots) {
+      const tasks = restores ? specs.map((t) => (restores.has(t.taskId) ? { ...t, restore: restores.get(t.taskId) } : t)) : specs;
+      // A pooled thread left by an earlier job when there is one (src/exec/job/slot-pool.ts), else a new one.
+      const worker = acquireSlotThread(this.threadOptions, { job: this.job, tasks }, portsOf(tasks), `weir-slot-${attempt.slots.length}`);
+      this.workers.push(worker);
+      attempt.slots.push(this.listen(attempt, worker, tasks.map((t) => t.taskId)));
+    }
+    this.checkpointing?.started(taskIds);
+  }
+
+  /** Deploys after restoring: at start from `execution.savepoint.path`, or after a restart. */
+  private async redeploy(wired: WiredJob | null): Promise<void> {
+    try {
+      const restores = await this.checkpointing!.restores();
+      if (this.status !== 'RUNNING') { await this.finish(); return; }
+      this.finalMetrics.clear();
+      this.deploy(wired ?? wireTasks(this.graph), restores);
+    } catch (e) {
+      this.fail(asWeirError(e));
+    }
+  }
+
+  private listen(attempt: Attempt, worker: Worker, taskIds: string[]): Slot {
+    let settleDone!: (reusable: boolean) => void;
+    const done = new Promise<boolean>((r) => { settleDone = r; });
+    const slot: Slot = {
+      worker, done, settleDone, unreported: new Set(taskIds),
+      listeners: {
+        message: (m: SlotReport) => this.onReport(attempt, slot, m),
+        error: (e) => this.onFailure(attempt, new WeirError(ErrorCodes.TASK_FAILED, `Slot thread crashed: ${e.message}`, {
+          cause: e,
+          hint: (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'The slot ran out of heap: raise taskmanager.memory.task.heap.size, or use the persistent state backend (state.backend = rocksdb).' : undefined,
+        })),
+        exit: (code) => {
+          this.forget(worker);
+          settleDone(false);
+          // terminate() ends threads with code 1; only an exit we did not ask for is a crash.
+          if (code !== 0 && !this.terminating && this.status === 'RUNNING') this.onFailure(attempt, new WeirError(ErrorCodes.TASK_FAILED, `Slot thread exited with code ${code}`));
+          for (const taskId of [...slot.unreported]) this.reported(attempt, slot, taskId);
+        },
+      },
+    };
+    worker.on('message', slot.listeners.message);
+    worker.on('error', slot.listeners.error);
+    worker.on('exit', slot.listeners.exit);
+    return slot;
   }
 
   private liveSnapshots(): Promise<TaskSnapshot[]> {
-    const alive = this.workers.filter((w) => !this.exited.has(w));
+    const alive = (this.attempt?.slots ?? []).map((s) => s.worker).filter((w) => !this.exited.has(w));
     if (alive.length === 0) return Promise.resolve([]);
     const requestId = this.requestCounter++;
     return new Promise((resolve) => {
@@ -136,59 +206,108 @@ export class JobClient {
     for (const r of [...this.metricRequests.values()]) if (r.waiting.delete(worker) && r.waiting.size === 0) r.finish();
   }
 
-  private onReport(worker: Worker, m: SlotReport, settle: Settle, settleDone: (reusable: boolean) => void): void {
+  private onReport(attempt: Attempt, slot: Slot, m: SlotReport): void {
+    const current = attempt === this.attempt && !attempt.abandoned;
     switch (m.type) {
       case 'metrics': {
         const request = this.metricRequests.get(m.requestId);
-        if (request?.waiting.delete(worker)) {
+        if (request?.waiting.delete(slot.worker)) {
           request.parts.push(...m.snapshots);
           if (request.waiting.size === 0) request.finish();
         }
         return;
       }
       case 'slot-done':
-        settleDone(m.jobId === this.jobId && m.reusable);
+        slot.settleDone(m.jobId === this.jobId && m.reusable);
         return;
       case 'slot-broken':
         return;
+      case 'checkpoint':
+        if (current) this.checkpointing?.onReport(m.report);
+        return;
       case 'task-finished':
+        this.reported(attempt, slot, m.taskId);
+        if (!current) return;
         this.finalMetrics.set(m.taskId, m.metrics);
-        if (--this.pendingTasks === 0) void this.finish(settle);
+        this.checkpointing?.onTaskFinished(m.taskId);
+        if (attempt.pendingTasks === 0) void this.finish();
         return;
       case 'task-failed': {
+        this.reported(attempt, slot, m.taskId);
+        if (!current) return;
         this.finalMetrics.set(m.taskId, m.metrics);
         const error = deserializeError(m.error);
-        if (error.code === ErrorCodes.JOB_CANCELLED && (this.status === 'CANCELED' || this.failure)) {
-          if (--this.pendingTasks === 0) void this.finish(settle);
-          return;
-        }
-        this.fail(error, settle);
-        if (--this.pendingTasks === 0) void this.finish(settle);
+        if (error.code !== ErrorCodes.JOB_CANCELLED || (this.status !== 'CANCELED' && !this.failure)) this.onFailure(attempt, error);
+        if (attempt.pendingTasks === 0 && !attempt.abandoned) void this.finish();
       }
     }
   }
 
-  private fail(error: WeirError, settle: { reject: (e: unknown) => void }): void {
+  /** A task of `attempt` reported (or its thread exited): counts it once. */
+  private reported(attempt: Attempt, slot: Slot, taskId: string): void {
+    if (!slot.unreported.delete(taskId)) return;
+    if (--attempt.pendingTasks === 0) attempt.settleDrained();
+  }
+
+  /** A task or thread of `attempt` failed: restart per the restart strategy, or fail the job. */
+  private onFailure(attempt: Attempt, error: WeirError): void {
+    if (attempt !== this.attempt || attempt.abandoned || this.failure || this.status !== 'RUNNING') return;
+    const delay = this.checkpointing?.restartDelay() ?? null;
+    if (delay === null) this.fail(error);
+    else void this.restart(attempt, delay);
+  }
+
+  /** Cancels every task of the failed attempt, waits for them to close, then deploys again from the checkpoint. */
+  private async restart(attempt: Attempt, delay: number): Promise<void> {
+    attempt.abandoned = true;
+    for (const slot of attempt.slots) {
+      if (!this.exited.has(slot.worker)) slot.worker.postMessage({ type: 'cancel', jobId: this.jobId } satisfies SlotCommand);
+    }
+    await Promise.race([attempt.drained, sleep(CLOSE_GRACE_MS)]);
+    await Promise.all(attempt.slots.map(async (slot) => {
+      if (this.exited.has(slot.worker)) return;
+      this.detach(slot);
+      await slot.worker.terminate();
+    }));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, delay);
+      this.wakeRestart = () => { clearTimeout(timer); resolve(); };
+    });
+    this.wakeRestart = null;
+    await this.redeploy(null);
+  }
+
+  private fail(error: WeirError): void {
     if (this.failure || this.status === 'FINISHED') return;
     this.failure = error;
     this.status = 'FAILED';
     this.broadcast({ type: 'cancel', jobId: this.jobId });
+    void this.checkpointing?.stopped(false).catch(() => undefined);
     // Tasks get a grace period to close their operators (and kill UDF workers) before their threads are stopped.
-    setTimeout(() => void this.terminate(), 5000).unref();
-    settle.reject(error);
+    setTimeout(() => void this.terminate(), CLOSE_GRACE_MS).unref();
+    this.settle.reject(error);
   }
 
-  private async finish(settle: Settle): Promise<void> {
+  private async finish(): Promise<void> {
+    if (!this.failure) {
+      try {
+        if (this.status === 'CANCELED') await this.checkpointing?.stopped(true);
+        else await this.checkpointing?.finished();
+      } catch (e) {
+        this.fail(asWeirError(e));
+      }
+    }
     await this.releaseSlots();
     if (this.failure) return;
     const status = this.status === 'CANCELED' ? 'CANCELED' : 'FINISHED';
     this.status = status;
-    const metrics = summarizeMetrics(this.graph, mergeSnapshots([...this.finalMetrics.values()]));
-    settle.resolve({ jobId: this.jobId, status, durationMs: Date.now() - this.startedAt, metrics });
+    const metrics = this.summarize(mergeSnapshots([...this.finalMetrics.values()]));
+    this.settle.resolve({ jobId: this.jobId, status, durationMs: Date.now() - this.startedAt, metrics });
   }
 
+  /** Sends a command to the threads of the running attempt. */
   private broadcast(command: SlotCommand): void {
-    for (const w of this.workers) if (!this.exited.has(w)) w.postMessage(command);
+    for (const slot of this.attempt?.slots ?? []) if (!this.exited.has(slot.worker)) slot.worker.postMessage(command);
   }
 
   /**
@@ -198,7 +317,7 @@ export class JobClient {
   private async releaseSlots(): Promise<void> {
     if (this.failure || this.status !== 'RUNNING') return this.terminate();
     this.terminating = true;
-    await Promise.all(this.slots.map(async (slot) => {
+    await Promise.all((this.attempt?.slots ?? []).map(async (slot) => {
       if (this.exited.has(slot.worker)) return;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<boolean>((r) => { timer = setTimeout(() => r(false), SLOT_DONE_TIMEOUT_MS); });
@@ -228,3 +347,10 @@ export function slotThreadOptions(config: Record<string, string>): SlotThreadOpt
   const heapMb = new Configuration(config).get(CoreOptions.TASK_HEAP_MB);
   return { execArgv: threadExecArgv(), resourceLimits: heapMb > 0 ? { maxOldGenerationSizeMb: heapMb } : undefined };
 }
+
+function asWeirError(e: unknown): WeirError {
+  if (e instanceof WeirError) return e;
+  return new WeirError(ErrorCodes.CHECKPOINT_FAILED, e instanceof Error ? e.message : String(e), { cause: e });
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => { setTimeout(r, ms).unref(); });

@@ -1,3 +1,4 @@
+import type { CheckpointMetrics } from '../../checkpoint/job-checkpointing.ts';
 import type { HistogramSnapshot } from '../../metrics/histogram.ts';
 import type { MetricsSnapshot } from '../../metrics/metric-group.ts';
 import type { JobGraph } from '../../plan/physical/job-graph.ts';
@@ -29,6 +30,8 @@ export interface OperatorMetrics {
 export interface JobMetrics {
   readonly operators: OperatorMetrics[];
   readonly udfs: UdfMetrics[];
+  /** Checkpoints, restarts and the last restore; present when the job checkpoints, restores or may restart. */
+  readonly checkpoints?: CheckpointMetrics;
   /** Every metric, merged over subtasks, by dotted path. */
   readonly raw: MetricsSnapshot;
 }

@@ -13,6 +13,7 @@ import type { ProcessingTimeService } from '../../time/processing-time.ts';
 import { InternalTimerService } from '../../time/timer-service.ts';
 import type { SourceSignals } from '../../time/source-signals.ts';
 import type { ChangeBatch as Batch } from '../../batch/change-batch.ts';
+import { checkpointable, type CheckpointableOperator } from '../../checkpoint/checkpointable.ts';
 
 /** Where the chain's last operator sends batches, watermarks and idleness: the task's record writer. */
 export interface ChainTail extends Output {
@@ -41,6 +42,9 @@ interface ChainLink {
   timers: InternalTimerService | null;
   /** The last watermark that reached the operator (reported with its late rows). */
   watermark: number;
+  /** The factories handed to the operator in open (checkpoint restore creates state through them). */
+  keyedState?: () => KeyedStateBackend;
+  timerService?: () => InternalTimerService;
 }
 
 /**
@@ -78,6 +82,8 @@ export class OperatorChain {
       };
       const lateDropped = metrics.counter('numLateRecordsDropped');
       const timerService = (): InternalTimerService => (link.timers ??= new InternalTimerService(base.config.get(CoreOptions.MAX_PARALLELISM)));
+      link.keyedState = keyedState;
+      link.timerService = timerService;
       await this.guard(i, () => operator.open({
         operatorName: node.name,
         operatorId: node.id,
@@ -147,6 +153,11 @@ export class OperatorChain {
     const out = new Map<string, InternalTimerService>();
     for (const l of this.links) if (l.timers) out.set(l.node.id, l.timers);
     return out;
+  }
+
+  /** Each operator with its keyed state and timers, for checkpoints and restore (src/checkpoint/). */
+  checkpointOperators(): CheckpointableOperator[] {
+    return this.links.map((link, i) => checkpointable(link, (f) => this.guard(i, f)));
   }
 
   async prepareSnapshot(checkpointId: number): Promise<void> {

@@ -1,3 +1,4 @@
+import type { CheckpointCommand, CheckpointReport } from '../../checkpoint/checkpoint-messages.ts';
 import type { SerializedWeirError } from '../../errors/weir-error.ts';
 import type { MetricsSnapshot } from '../../metrics/metric-group.ts';
 import type { JobSettings, TaskSpec } from './task-spec.ts';
@@ -15,7 +16,8 @@ export interface SlotThreadData { readonly initial?: SlotAssignment }
 export type SlotCommand =
   | ({ type: 'run' } & SlotAssignment)
   | { type: 'cancel'; jobId: string }
-  | { type: 'metrics'; jobId: string; requestId: number };
+  | { type: 'metrics'; jobId: string; requestId: number }
+  | { type: 'checkpoint'; jobId: string; command: CheckpointCommand };
 
 /**
  * Slot thread → job runner. `slot-done` follows the last task report of a job: `reusable` says whether the thread
@@ -26,5 +28,6 @@ export type SlotReport =
   | { type: 'task-finished'; taskId: string; metrics: MetricsSnapshot }
   | { type: 'task-failed'; taskId: string; error: SerializedWeirError; metrics: MetricsSnapshot }
   | { type: 'metrics'; requestId: number; snapshots: { taskId: string; metrics: MetricsSnapshot }[] }
+  | { type: 'checkpoint'; report: CheckpointReport }
   | { type: 'slot-done'; jobId: string; reusable: boolean }
   | { type: 'slot-broken' };

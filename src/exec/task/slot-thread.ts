@@ -51,12 +51,16 @@ port.on('message', (command: SlotCommand) => {
     case 'metrics': {
       const tasks = current?.jobId === command.jobId ? current.tasks : [];
       report({ type: 'metrics', requestId: command.requestId, snapshots: tasks.map((t) => ({ taskId: t.id, metrics: t.snapshotMetrics() })) });
+      return;
     }
+    case 'checkpoint':
+      if (current?.jobId === command.jobId) for (const t of current.tasks) t.checkpointCommand(command.command);
+      return;
   }
 });
 
 function run({ job, tasks }: SlotAssignment): void {
-  const running = tasks.map((spec) => new Task(spec, job));
+  const running = tasks.map((spec) => new Task(spec, job, (r) => report({ type: 'checkpoint', report: r })));
   const self: RunningJob = { jobId: job.jobId, tasks: running };
   current = self;
   jobsRun++;

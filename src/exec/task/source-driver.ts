@@ -9,6 +9,7 @@ import type { SourceNode, ValuesNode } from '../../plan/physical/physical-node.t
 import { Schema } from '../../types/schema.ts';
 import type { Output } from '../operator.ts';
 import type { MailboxTimers } from '../../time/mailbox-timers.ts';
+import type { SourceCheckpointHook } from '../../checkpoint/task-checkpointer.ts';
 import type { SourceSignals } from '../../time/source-signals.ts';
 import { DEFAULT_SPLIT } from '../../time/split-watermarks.ts';
 
@@ -27,6 +28,10 @@ export interface SourceRunContext {
   readonly emitWatermark?: (timestamp: number) => Promise<void>;
   /** Marks the task's output idle or active, when no operator of the chain subscribed to idleness reports. */
   readonly markIdle?: (idle: boolean) => void;
+  /** Restored from a checkpoint: the source's positions by old subtask (see ConnectorContext). */
+  readonly restoredPositions?: readonly unknown[];
+  /** With checkpointing on: where barriers are injected between batches (src/checkpoint/task-checkpointer.ts). */
+  readonly checkpoint?: SourceCheckpointHook;
 }
 
 const YIELD_EVERY_MS = 5;
@@ -52,11 +57,16 @@ export async function driveSource(node: SourceNode | ValuesNode, out: Output, ct
         lastYield = performance.now();
       }
       await ctx.timers?.runDue();
+      // A triggered checkpoint's barrier goes in between two batches, with no read in flight: the position is exact.
+      if (pending === null && ctx.checkpoint?.pending()) await ctx.checkpoint.inject(reader);
       pending ??= reader.next();
       const element = ctx.timers ? await nextOrTimer(pending, ctx.timers) : await pending;
       if (element === TIMER_DUE) continue;
       pending = null;
-      if (element === null) break;
+      if (element === null) {
+        ctx.checkpoint?.exhausted(reader);
+        break;
+      }
       if (isSourceEvent(element)) {
         await handleEvent(element, ctx);
         continue;
@@ -108,7 +118,9 @@ function connectorReader(node: SourceNode, ctx: SourceRunContext): SourceReader 
 function valuesReader(node: ValuesNode, ctx: SourceRunContext): SourceReader {
   const schema = Schema.fromJSON([...node.outputSchema]);
   const size = ctx.config.get(CoreOptions.BATCH_SIZE);
-  let next = ctx.subtaskIndex === 0 ? 0 : node.rows.length;
+  // Restored: subtask 0's position is the next row index (the other subtasks emit nothing at any parallelism).
+  const restored = (ctx.restoredPositions?.[0] as { next?: number } | undefined)?.next;
+  let next = ctx.subtaskIndex === 0 ? restored ?? 0 : node.rows.length;
   return {
     async next(): Promise<ChangeBatch | null> {
       if (next >= node.rows.length) return null;
@@ -117,5 +129,6 @@ function valuesReader(node: ValuesNode, ctx: SourceRunContext): SourceReader {
       return batchFromRows(schema, rows);
     },
     async close(): Promise<void> {},
+    snapshotPosition: () => ({ next }),
   };
 }

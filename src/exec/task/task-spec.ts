@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { TaskRestore } from '../../checkpoint/checkpoint-messages.ts';
 import type { JobVertex } from '../../plan/physical/job-graph.ts';
 import type { LateRecordsSinkSpec } from '../../time/late-records.ts';
 import type { GateInput } from '../channel/input-gate.ts';
@@ -11,6 +12,8 @@ export interface TaskSpec {
   readonly subtaskIndex: number;
   readonly inputs: readonly GateInput[];
   readonly outputs: readonly OutputEdgeWiring[];
+  /** Set when the job starts from a checkpoint: the state and source positions this task restores. */
+  readonly restore?: TaskRestore;
 }
 
 /** What every task of a job shares. */

@@ -14,6 +14,10 @@ import { MailboxTimers } from '../../time/mailbox-timers.ts';
 import { SourceSignals } from '../../time/source-signals.ts';
 import { LateRecordsOutput } from '../../time/late-records.ts';
 import type { JobSettings, TaskSpec } from './task-spec.ts';
+import type { CheckpointCommand, CheckpointReport } from '../../checkpoint/checkpoint-messages.ts';
+import { TaskCheckpointer } from '../../checkpoint/task-checkpointer.ts';
+import { restoreOperators } from '../../checkpoint/task-restore.ts';
+import { keyGroupRangeFor } from '../../state/key-groups.ts';
 
 /**
  * One parallel subtask of a vertex: a source driver or an input gate at the head, an operator chain, and a record
@@ -28,9 +32,17 @@ export class Task {
   /** Whether this (non-source) task told downstream that its output is idle: all its open inputs are. */
   private outputIdle = false;
 
-  constructor(private readonly spec: TaskSpec, private readonly job: JobSettings) {
+  /** Checkpoints of this task (src/checkpoint/); null when checkpointing is off, and the task runs as without it. */
+  private readonly checkpointer: TaskCheckpointer | null;
+
+  constructor(private readonly spec: TaskSpec, private readonly job: JobSettings, reportCheckpoint: (r: CheckpointReport) => void = () => {}) {
     this.config = new Configuration(job.config);
+    const identity = { taskId: spec.taskId, vertexId: spec.vertex.id, subtaskIndex: spec.subtaskIndex, jobId: job.jobId };
+    this.checkpointer = TaskCheckpointer.create(identity, this.config, reportCheckpoint);
   }
+
+  /** A checkpoint command from the job: trigger (sources inject the barrier), complete, abort. */
+  checkpointCommand(command: CheckpointCommand): void { this.checkpointer?.onCommand(command); }
 
   get id(): string { return this.spec.taskId; }
 
@@ -56,6 +68,7 @@ export class Task {
     try {
       const signals = isSource ? new SourceSignals() : undefined;
       await chain.open(writer, { ...base, processingTime: this.timers, sourceSignals: signals, lateRows: late?.report });
+      await this.startCheckpointing(chain, writer);
       const entry = chain.isEmpty ? writer : chain.inputOf(0);
       if (isSource) {
         try {
@@ -63,6 +76,7 @@ export class Task {
             ...base, subtaskIndex, metrics: operatorMetrics(head), timers: this.timers, signals,
             emitWatermark: (timestamp) => this.advanceWatermark(chain, writer, timestamp),
             markIdle: (idle) => writer.markIdle(idle),
+            restoredPositions: this.spec.restore?.sourcePositions, checkpoint: this.checkpointer?.sourceHook(head.id),
           });
         } catch (e) {
           throw tagError(e, head.name, subtaskIndex);
@@ -74,11 +88,13 @@ export class Task {
       }
       await chain.endInput();
       await late?.finish();
+      await this.checkpointer?.finish();
       writer.broadcast({ kind: 'end' });
     } catch (e) {
       // Once cancelled, whatever a source or operator throws (an AbortError, a closed socket) is the cancellation.
       failure = signal.aborted ? cancelled() : e;
     } finally {
+      await this.checkpointer?.settle();
       const closeError = await chain.close();
       failure ??= closeError;
       await late?.close().catch((e: unknown) => { failure ??= e; });
@@ -93,10 +109,11 @@ export class Task {
   private async consumeInputs(gate: InputGate, chain: OperatorChain, writer: RecordWriter): Promise<void> {
     const tracker = new WatermarkTracker(gate.channelCount);
     let open = gate.channelCount;
+    const input = this.checkpointer?.align(gate) ?? gate;
     let pending: ReturnType<InputGate['next']> | null = null;
     while (open > 0) {
       await this.timers.runDue();
-      pending ??= gate.next();
+      pending ??= input.next();
       const received = await this.nextOrTimer(pending);
       if (received === TIMER_DUE) continue;
       pending = null;
@@ -122,11 +139,19 @@ export class Task {
           this.forwardIdleness(tracker, writer);
           break;
         case 'barrier':
-          // Checkpointing arrives with the checkpoint issue; until then barriers pass through untouched.
-          writer.broadcast(m);
+          // Aligned across the channels by the checkpointer's input; snapshotted, then forwarded.
+          if (this.checkpointer) await this.checkpointer.onBarrier(m);
+          else writer.broadcast(m);
           break;
       }
     }
+  }
+
+  /** Restores the operators' state when the job starts from a checkpoint, and readies checkpoints. */
+  private async startCheckpointing(chain: OperatorChain, writer: RecordWriter): Promise<void> {
+    const { restore, vertex, subtaskIndex } = this.spec;
+    if (restore) await restoreOperators(chain, restore, keyGroupRangeFor(subtaskIndex, this.config.get(CoreOptions.MAX_PARALLELISM), vertex.parallelism));
+    this.checkpointer?.attach(chain, writer, this.timers);
   }
 
   /** The next input message, or TIMER_DUE when a processing-time callback falls due first. */

@@ -1,0 +1,67 @@
+/**
+ * What tasks and the checkpoint coordinator tell each other (plain data: it crosses the slot threads' ports).
+ */
+import type { KeyGroupRange } from '../state/key-groups.ts';
+
+/** A file a task wrote for a checkpoint. `file` is relative to the checkpoint's directory. */
+export interface StateFileRef {
+  readonly file: string;
+  readonly bytes: number;
+}
+
+/** What one operator of a task contributed to a checkpoint. */
+export interface OperatorAck {
+  readonly operatorId: string;
+  /** Keyed state (format `weir-keyed-state`), when the operator has any. */
+  readonly keyedState?: StateFileRef & { readonly keyGroupRange: KeyGroupRange };
+  /** Event- and processing-time timers (format `weir-timers`), when the operator registered any. */
+  readonly timers?: StateFileRef;
+  /** Sources: where to resume (connector-defined, JSON). */
+  readonly sourcePosition?: unknown;
+  /** Two-phase-commit sinks: what the job commits when the checkpoint completes (connector-defined, JSON). */
+  readonly committables?: readonly unknown[];
+}
+
+/** A task's acknowledgement: its part of checkpoint `checkpointId` is durable. */
+export interface TaskAck {
+  readonly checkpointId: number;
+  readonly taskId: string;
+  readonly vertexId: string;
+  readonly subtaskIndex: number;
+  readonly operators: readonly OperatorAck[];
+  /** First barrier to last, at this task (0 for sources and single-input tasks). */
+  readonly alignmentMs: number;
+  /** Barrier received to barrier forwarded: UDF flush, pre-commit, snapshot (processing is paused meanwhile). */
+  readonly syncMs: number;
+  /** Encoding and writing the state files (processing goes on meanwhile). */
+  readonly asyncMs: number;
+  readonly bytes: number;
+}
+
+/** A task could not take its part of a checkpoint; the checkpoint is aborted. */
+export interface TaskDecline {
+  readonly checkpointId: number;
+  readonly taskId: string;
+  readonly reason: string;
+}
+
+/** Job → tasks. `trigger` matters to source tasks only (they inject the barrier); the others act on all tasks. */
+export type CheckpointCommand =
+  | { readonly action: 'trigger'; readonly checkpointId: number; readonly timestamp: number }
+  | { readonly action: 'complete'; readonly checkpointId: number }
+  | { readonly action: 'abort'; readonly checkpointId: number };
+
+/** Tasks → job. `final` is sent once by a task that finished with checkpointing on (its sinks' last committables). */
+export type CheckpointReport =
+  | { readonly kind: 'ack'; readonly ack: TaskAck }
+  | { readonly kind: 'decline'; readonly decline: TaskDecline }
+  | { readonly kind: 'final'; readonly ack: TaskAck };
+
+/** What a task restores, resolved by the job from a completed checkpoint (absolute file paths). */
+export interface TaskRestore {
+  readonly checkpointId: number;
+  /** Per operator id: the keyed-state and timer files of every old subtask whose key groups overlap this one's. */
+  readonly operators: Readonly<Record<string, { readonly keyedState: readonly string[]; readonly timers: readonly string[] }>>;
+  /** The head source's positions, by old subtask index (its length is the old parallelism). */
+  readonly sourcePositions?: readonly unknown[];
+}

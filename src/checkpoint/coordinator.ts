@@ -1,0 +1,294 @@
+import { CheckpointError } from '../errors/errors.ts';
+import { ErrorCodes } from '../errors/weir-error.ts';
+import type { JobGraph } from '../plan/physical/job-graph.ts';
+import type { CheckpointCommand, CheckpointReport, TaskAck } from './checkpoint-messages.ts';
+import { checkpointDir, deleteCheckpoint, deleteIncompleteCheckpoints, retainCheckpoints, writeManifest, type ResolvedCheckpoint } from './checkpoint-storage.ts';
+import { buildManifest, type CheckpointManifest } from './manifest.ts';
+
+export interface CoordinatorSettings {
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly graph: JobGraph;
+  readonly maxParallelism: number;
+  /** This job's directory under `state.checkpoints.dir`. */
+  readonly jobDir: string;
+  /** Periodic trigger interval in ms; 0 triggers only on request ({@link CheckpointCoordinator.trigger}). */
+  readonly interval: number;
+  readonly timeout: number;
+  readonly minPause: number;
+  readonly maxConcurrent: number;
+  readonly retained: number;
+}
+
+/** How the coordinator reaches the running job. */
+export interface CoordinatorTransport {
+  /** Sends a command to every task of the current attempt. */
+  send(command: CheckpointCommand): void;
+  /** Commits the sink committables of a completed checkpoint; must be idempotent (it runs again on restore). */
+  commit(manifest: CheckpointManifest): Promise<void>;
+  /** A completed checkpoint could not be committed: the job must fail (its output would be incomplete). */
+  fatal(error: unknown): void;
+}
+
+/** Checkpoint figures for `job.metrics()`. */
+export interface CheckpointStats {
+  readonly triggered: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly inProgress: number;
+  readonly lastCompletedId: number | null;
+  readonly lastPath: string | null;
+  /** Trigger to manifest written, ms. */
+  readonly lastDurationMs: number;
+  readonly lastSizeBytes: number;
+  /** The longest barrier alignment of any task in the last completed checkpoint, ms. */
+  readonly lastAlignmentMs: number;
+  readonly lastFailure: string | null;
+}
+
+interface PendingCheckpoint {
+  readonly id: number;
+  readonly triggeredAt: number;
+  readonly acks: Map<string, TaskAck>;
+  readonly timeout: NodeJS.Timeout;
+}
+
+/**
+ * The job side of checkpointing (Flink's CheckpointCoordinator): triggers numbered checkpoints every interval (at
+ * most `maxConcurrent` at once, `minPause` after the previous one ended), sends "trigger N" to the tasks (sources
+ * inject barrier N), collects every task's acknowledgement, and completes a checkpoint only when all tasks of the
+ * current attempt acknowledged it: then writes its manifest atomically, notifies the tasks, has the sinks'
+ * committables committed, and deletes checkpoints beyond the retained count. A checkpoint that times out, is
+ * declined, or loses a task is aborted and its directory deleted; it is never used.
+ *
+ * Tasks that finish (bounded input) report their final state, which stands for their acknowledgement from then on;
+ * periodic checkpoints go on while a source task runs. When every task has finished, {@link finalCheckpoint}
+ * records the sinks' last committables and commits them.
+ */
+export class CheckpointCoordinator {
+  private nextId: number;
+  private expected = new Set<string>();
+  /** Final reports of tasks that finished (their sinks' last committables, a source's last position). */
+  private readonly finals = new Map<string, TaskAck>();
+  private readonly finished = new Set<string>();
+  /** A task finished without a final report: no later checkpoint can be complete. */
+  private finishedUnreported = false;
+  private readonly sourceTasks: ReadonlySet<string>;
+  private running = false;
+  private readonly pending = new Map<number, PendingCheckpoint>();
+  private completing: Promise<void> = Promise.resolve();
+  private latest: ResolvedCheckpoint | null;
+  private timer: NodeJS.Timeout | null = null;
+  private lastTriggerAt = -Infinity;
+  private lastDoneAt = -Infinity;
+  private stats: { -readonly [K in keyof CheckpointStats]: CheckpointStats[K] } = {
+    triggered: 0, completed: 0, failed: 0, inProgress: 0, lastCompletedId: null, lastPath: null,
+    lastDurationMs: 0, lastSizeBytes: 0, lastAlignmentMs: 0, lastFailure: null,
+  };
+
+  /** `restored`: the checkpoint the job starts from; numbering continues after it. */
+  constructor(private readonly settings: CoordinatorSettings, private readonly transport: CoordinatorTransport, restored: ResolvedCheckpoint | null = null) {
+    this.latest = restored;
+    this.nextId = (restored?.manifest.checkpointId ?? 0) + 1;
+    this.sourceTasks = new Set(settings.graph.vertices
+      .filter((v) => v.chain[0].kind === 'source' || v.chain[0].kind === 'values')
+      .flatMap((v) => Array.from({ length: v.parallelism }, (_, s) => `${v.id}[${s}]`)));
+  }
+
+  /** The latest completed checkpoint (or the one the job was restored from). */
+  latestCompleted(): ResolvedCheckpoint | null { return this.latest; }
+
+  metrics(): CheckpointStats { return { ...this.stats, inProgress: this.pending.size }; }
+
+  /** The tasks of a (new) deployment are running: checkpoints count on exactly these, and periodic triggering starts. */
+  startAttempt(taskIds: readonly string[]): void {
+    this.expected = new Set(taskIds);
+    this.finals.clear();
+    this.finished.clear();
+    this.finishedUnreported = false;
+    this.running = true;
+    this.lastTriggerAt = performance.now();
+    this.scheduleNext();
+  }
+
+  /** The deployment is going away (failure, cancel, restart): pending checkpoints are aborted, triggering stops. */
+  suspend(reason: string): void {
+    this.running = false;
+    this.clearTimer();
+    for (const p of [...this.pending.values()]) this.abort(p, reason);
+  }
+
+  /** Waits for checkpoints being completed (manifest, commit, retention) to settle. */
+  async idle(): Promise<void> {
+    let seen: Promise<void>;
+    do { seen = this.completing; await seen; } while (seen !== this.completing);
+  }
+
+  /**
+   * Triggers a checkpoint now if allowed (running, a source task still running to inject the barrier, under max
+   * concurrency); returns its id. Tasks that already finished count as acknowledged with their final report.
+   */
+  trigger(): number | null {
+    if (!this.canTrigger() || this.pending.size >= this.settings.maxConcurrent) return null;
+    const id = this.nextId++;
+    const triggeredAt = Date.now();
+    const timeout = setTimeout(() => {
+      const p = this.pending.get(id);
+      if (p) this.abort(p, `timed out after ${this.settings.timeout} ms (execution.checkpointing.timeout)`);
+    }, this.settings.timeout);
+    timeout.unref();
+    const acks = new Map([...this.finals].filter(([t]) => this.finished.has(t)).map(([t, ack]) => [t, { ...ack, checkpointId: id }]));
+    this.pending.set(id, { id, triggeredAt, acks, timeout });
+    this.stats.triggered++;
+    this.lastTriggerAt = performance.now();
+    this.transport.send({ action: 'trigger', checkpointId: id, timestamp: triggeredAt });
+    return id;
+  }
+
+  onReport(report: CheckpointReport): void {
+    switch (report.kind) {
+      case 'ack': {
+        const p = this.pending.get(report.ack.checkpointId);
+        if (!p || !this.expected.has(report.ack.taskId)) return;
+        p.acks.set(report.ack.taskId, report.ack);
+        if (p.acks.size === this.expected.size) this.complete(p);
+        return;
+      }
+      case 'decline': {
+        const p = this.pending.get(report.decline.checkpointId);
+        if (p) this.abort(p, `declined by task ${report.decline.taskId}: ${report.decline.reason}`);
+        return;
+      }
+      case 'final':
+        if (this.expected.has(report.ack.taskId)) this.finals.set(report.ack.taskId, report.ack);
+    }
+  }
+
+  /**
+   * A task finished. Its final report stands for its acknowledgement of pending and later checkpoints (as in
+   * Flink's checkpoints after tasks finish): all its input ended, so its sinks' last committables and a source's
+   * end position are its whole contribution. Without a final report, pending checkpoints it has not acknowledged
+   * can never complete, and no more are triggered.
+   */
+  onTaskFinished(taskId: string): void {
+    this.finished.add(taskId);
+    const final = this.finals.get(taskId);
+    if (!final) {
+      this.finishedUnreported = true;
+      this.clearTimer();
+    }
+    for (const p of [...this.pending.values()]) {
+      if (p.acks.has(taskId)) continue;
+      if (!final) {
+        this.abort(p, `task ${taskId} finished before acknowledging it`);
+        continue;
+      }
+      p.acks.set(taskId, { ...final, checkpointId: p.id });
+      if (p.acks.size === this.expected.size) this.complete(p);
+    }
+  }
+
+  private canTrigger(): boolean {
+    if (!this.running || this.finishedUnreported || this.expected.size === 0) return false;
+    for (const t of this.sourceTasks) if (this.expected.has(t) && !this.finished.has(t)) return true;
+    return false;
+  }
+
+  /**
+   * Every task finished: writes the final checkpoint (the sinks' last committables) and commits it. Throws a
+   * CheckpointError when a task sent no final report.
+   */
+  async finalCheckpoint(): Promise<CheckpointManifest> {
+    this.suspend('the job finished');
+    await this.idle();
+    const missing = [...this.expected].filter((t) => !this.finals.has(t));
+    if (missing.length) {
+      throw new CheckpointError(`Final checkpoint: tasks ${missing.join(', ')} finished without reporting their final state`, {}, ErrorCodes.INTERNAL);
+    }
+    const id = this.nextId++;
+    const now = Date.now();
+    this.stats.triggered++;
+    const manifest = this.manifest(id, true, now, this.finals.values());
+    await this.persist(manifest, now);
+    return manifest;
+  }
+
+  private complete(p: PendingCheckpoint): void {
+    this.pending.delete(p.id);
+    clearTimeout(p.timeout);
+    this.completing = this.completing.then(async () => {
+      try {
+        const manifest = this.manifest(p.id, false, p.triggeredAt, p.acks.values());
+        // An older checkpoint still pending is subsumed: this one includes everything it would have.
+        for (const older of [...this.pending.values()]) if (older.id < p.id) this.abort(older, `subsumed by checkpoint ${p.id}`);
+        this.stats.lastAlignmentMs = Math.max(0, ...[...p.acks.values()].map((a) => a.alignmentMs));
+        await this.persist(manifest, p.triggeredAt);
+        this.transport.send({ action: 'complete', checkpointId: p.id });
+      } catch (e) {
+        this.recordFailure(p.id, e instanceof Error ? e.message : String(e));
+        void deleteCheckpoint(checkpointDir(this.settings.jobDir, p.id)).catch(() => undefined);
+      }
+      this.lastDoneAt = performance.now();
+      this.scheduleNext();
+    });
+  }
+
+  /** Writes the manifest (the checkpoint is complete from here on), commits, and applies retention. */
+  private async persist(manifest: CheckpointManifest, triggeredAt: number): Promise<void> {
+    const dir = checkpointDir(this.settings.jobDir, manifest.checkpointId);
+    await writeManifest(dir, manifest);
+    this.latest = { dir, manifest };
+    Object.assign(this.stats, { completed: this.stats.completed + 1, lastCompletedId: manifest.checkpointId, lastPath: dir });
+    // The final checkpoint holds no state: duration and size stay those of the last periodic one.
+    if (!manifest.final) Object.assign(this.stats, { lastDurationMs: Date.now() - triggeredAt, lastSizeBytes: manifest.sizeBytes });
+    try {
+      await this.transport.commit(manifest);
+    } catch (e) {
+      this.transport.fatal(e);
+      return;
+    }
+    await retainCheckpoints(this.settings.jobDir, this.settings.retained).catch(() => undefined);
+    // Late writes of aborted checkpoints leave directories without a manifest: drop them, keeping pending ones.
+    await deleteIncompleteCheckpoints(this.settings.jobDir, (id) => id > manifest.checkpointId || this.pending.has(id)).catch(() => undefined);
+  }
+
+  private manifest(id: number, final: boolean, triggeredAt: number, acks: Iterable<TaskAck>): CheckpointManifest {
+    const { jobId, jobName, graph, maxParallelism } = this.settings;
+    return buildManifest({ checkpointId: id, jobId, jobName, graph, maxParallelism, final, triggeredAt, completedAt: Date.now(), acks });
+  }
+
+  private abort(p: PendingCheckpoint, reason: string): void {
+    if (!this.pending.delete(p.id)) return;
+    clearTimeout(p.timeout);
+    this.recordFailure(p.id, reason);
+    this.transport.send({ action: 'abort', checkpointId: p.id });
+    void deleteCheckpoint(checkpointDir(this.settings.jobDir, p.id)).catch(() => undefined);
+    this.lastDoneAt = performance.now();
+    this.scheduleNext();
+  }
+
+  private recordFailure(id: number, reason: string): void {
+    this.stats.failed++;
+    this.stats.lastFailure = `checkpoint ${id}: ${reason}`;
+  }
+
+  /** Arms the periodic trigger for the earliest time allowed by the interval and the min pause. */
+  private scheduleNext(): void {
+    this.clearTimer();
+    const { interval, minPause, maxConcurrent } = this.settings;
+    if (!this.canTrigger() || interval <= 0 || this.pending.size >= maxConcurrent) return;
+    const at = Math.max(this.lastTriggerAt + interval, this.lastDoneAt + minPause);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.trigger();
+      this.scheduleNext();
+    }, Math.max(0, at - performance.now()));
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+

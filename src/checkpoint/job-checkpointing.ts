@@ -1,0 +1,147 @@
+import { Configuration } from '../config/configuration.ts';
+import { CheckpointOptions, CoreOptions } from '../config/options.ts';
+import type { JobSettings } from '../exec/task/task-spec.ts';
+import type { JobGraph } from '../plan/physical/job-graph.ts';
+import type { CheckpointCommand, CheckpointReport, TaskRestore } from './checkpoint-messages.ts';
+import { deleteCheckpoint, deleteIncompleteCheckpoints, jobCheckpointsDir, resolveCheckpoint, type ResolvedCheckpoint } from './checkpoint-storage.ts';
+import { commitManifest } from './commit.ts';
+import { CheckpointCoordinator, type CheckpointStats } from './coordinator.ts';
+import { planTaskRestores } from './restore-plan.ts';
+import { restartStrategyFrom, type RestartStrategy } from './restart-strategy.ts';
+
+/** Checkpoint and recovery figures of a job, in `job.metrics().checkpoints`. */
+export interface CheckpointMetrics extends CheckpointStats {
+  /** Times the job was restarted after a failure. */
+  readonly restarts: number;
+  /** The last restore: at start (`execution.savepoint.path`) or after a restart; null when the job started afresh. */
+  readonly lastRestore: { readonly checkpointId: number; readonly path: string; readonly restoredAt: number } | null;
+}
+
+export interface JobCheckpointingHooks {
+  /** Sends a command to every task of the running attempt. */
+  send(command: CheckpointCommand): void;
+  /** A completed checkpoint could not be committed: fail the job. */
+  fatal(error: unknown): void;
+}
+
+/**
+ * Everything about checkpoints and recovery that one job needs on the job side: its coordinator (when
+ * `execution.checkpointing.interval` is set), the checkpoint it starts from (`execution.savepoint.path`), its restart
+ * strategy, and what each deployment of its tasks restores. The JobClient calls it at the points of a job's life.
+ */
+export class JobCheckpointing {
+  readonly coordinator: CheckpointCoordinator | null;
+  private readonly restartStrategy: RestartStrategy;
+  private readonly config: Configuration;
+  private readonly jobDir: string;
+  private restarts = 0;
+  private lastRestore: CheckpointMetrics['lastRestore'] = null;
+
+  /** Null when the job neither checkpoints, restores nor restarts: it then runs exactly as without this class. */
+  static create(graph: JobGraph, job: JobSettings, hooks: JobCheckpointingHooks): JobCheckpointing | null {
+    const config = new Configuration(job.config);
+    const active = config.get(CheckpointOptions.INTERVAL) > 0 || config.get(CheckpointOptions.RESTORE_PATH) !== ''
+      || restartStrategyFrom(config).kind !== 'none';
+    return active ? new JobCheckpointing(graph, job, config, hooks) : null;
+  }
+
+  private readonly restoredFrom: ResolvedCheckpoint | null;
+
+  private constructor(private readonly graph: JobGraph, private readonly job: JobSettings, config: Configuration, private readonly hooks: JobCheckpointingHooks) {
+    this.config = config;
+    this.jobDir = jobCheckpointsDir(config, job.jobId);
+    this.restartStrategy = restartStrategyFrom(config);
+    const path = config.get(CheckpointOptions.RESTORE_PATH);
+    this.restoredFrom = path ? resolveCheckpoint(path) : null;
+    const interval = config.get(CheckpointOptions.INTERVAL);
+    this.coordinator = interval > 0 ? new CheckpointCoordinator({
+      jobId: job.jobId,
+      jobName: job.jobName,
+      graph,
+      maxParallelism: config.get(CoreOptions.MAX_PARALLELISM),
+      jobDir: this.jobDir,
+      interval,
+      timeout: config.get(CheckpointOptions.TIMEOUT),
+      minPause: config.get(CheckpointOptions.MIN_PAUSE),
+      maxConcurrent: Math.max(1, config.get(CheckpointOptions.MAX_CONCURRENT)),
+      retained: Math.max(1, config.get(CheckpointOptions.NUM_RETAINED)),
+    }, {
+      send: hooks.send,
+      commit: (manifest) => commitManifest(manifest, job.baseDir),
+      fatal: hooks.fatal,
+    }, this.restoredFrom) : null;
+  }
+
+  /** The checkpoint a (re)deployment starts from: the latest completed one, else the one given at start. */
+  private latest(): ResolvedCheckpoint | null {
+    return this.coordinator?.latestCompleted() ?? this.restoredFrom;
+  }
+
+  /**
+   * What the tasks of the next deployment restore (null: start afresh). Before that, the checkpoint's committables
+   * are committed again (idempotent): the process may have died between its manifest and its commit.
+   */
+  async restores(): Promise<Map<string, TaskRestore> | null> {
+    await this.coordinator?.idle();
+    const from = this.latest();
+    if (!from) return null;
+    const plan = planTaskRestores(from, this.graph, this.config.get(CoreOptions.MAX_PARALLELISM), this.config.get(CheckpointOptions.IGNORE_UNCLAIMED_STATE));
+    await commitManifest(from.manifest, this.job.baseDir);
+    this.lastRestore = { checkpointId: from.manifest.checkpointId, path: from.dir, restoredAt: Date.now() };
+    return plan;
+  }
+
+  /** Whether restoring needs work before the first deployment. */
+  get restoresAtStart(): boolean { return this.restoredFrom !== null; }
+
+  /** A deployment's tasks are running. */
+  started(taskIds: readonly string[]): void {
+    this.coordinator?.startAttempt(taskIds);
+  }
+
+  onReport(report: CheckpointReport): void {
+    this.coordinator?.onReport(report);
+  }
+
+  onTaskFinished(taskId: string): void {
+    this.coordinator?.onTaskFinished(taskId);
+  }
+
+  /**
+   * A task failed: the delay before restarting, or null when the job must fail (strategy exhausted or none, or a
+   * `table.execute()` job, whose rows already went to the caller and cannot be taken back).
+   */
+  restartDelay(): number | null {
+    if (this.graph.vertices.at(-1)?.chain.at(-1)?.kind === 'collect') return null;
+    const delay = this.restartStrategy.onFailure(Date.now());
+    if (delay !== null) {
+      this.restarts++;
+      this.coordinator?.suspend('the job is restarting after a failure');
+    }
+    return delay;
+  }
+
+  /** Every task finished: the final checkpoint commits the sinks' last output. */
+  async finished(): Promise<void> {
+    if (!this.coordinator) return;
+    await this.coordinator.finalCheckpoint();
+    await deleteIncompleteCheckpoints(this.jobDir).catch(() => undefined);
+  }
+
+  /** The job was cancelled or failed for good: no more checkpoints; cancelled jobs' may be deleted (retention). */
+  async stopped(cancelled: boolean): Promise<void> {
+    if (!this.coordinator) return;
+    this.coordinator.suspend(cancelled ? 'the job was cancelled' : 'the job failed');
+    await this.coordinator.idle();
+    if (cancelled && this.config.get(CheckpointOptions.RETENTION) === 'DELETE_ON_CANCELLATION') await deleteCheckpoint(this.jobDir);
+    else await deleteIncompleteCheckpoints(this.jobDir).catch(() => undefined);
+  }
+
+  metrics(): CheckpointMetrics {
+    const stats = this.coordinator?.metrics() ?? {
+      triggered: 0, completed: 0, failed: 0, inProgress: 0, lastCompletedId: null, lastPath: null,
+      lastDurationMs: 0, lastSizeBytes: 0, lastAlignmentMs: 0, lastFailure: null,
+    };
+    return { ...stats, restarts: this.restarts, lastRestore: this.lastRestore };
+  }
+}

@@ -1,0 +1,226 @@
+import type { Configuration } from '../config/configuration.ts';
+import { CheckpointOptions } from '../config/options.ts';
+import type { SourceReader } from '../connectors/connector.ts';
+import type { InputGate } from '../exec/channel/input-gate.ts';
+import type { StreamMessage } from '../exec/stream-message.ts';
+import { encodeSnapshot, type StateSnapshot } from '../state/snapshot.ts';
+import type { KeyGroupTimers } from '../time/timer-service.ts';
+import type { ProcessingTimeService } from '../time/processing-time.ts';
+import { BarrierAligner, type Barrier } from './barrier-aligner.ts';
+import type { CheckpointCommand, CheckpointReport, OperatorAck, TaskAck } from './checkpoint-messages.ts';
+import { checkpointDir, jobCheckpointsDir, stateFileName, writeStateFile } from './checkpoint-storage.ts';
+import type { CheckpointableChain, CheckpointableOperator } from './checkpointable.ts';
+import { encodeTimers } from './timer-snapshot.ts';
+
+/** Which task this is. */
+export interface TaskIdentity {
+  readonly taskId: string;
+  readonly vertexId: string;
+  readonly subtaskIndex: number;
+  readonly jobId: string;
+}
+
+/** What the task's source driver calls between batches (src/exec/task/source-driver.ts). */
+export interface SourceCheckpointHook {
+  /** A checkpoint was triggered and waits for this source to inject its barrier. */
+  pending(): boolean;
+  /** Between two batches (no read in flight): records the reader's position, snapshots the chain, sends the barrier. */
+  inject(reader: SourceReader): Promise<void>;
+  /** The reader is exhausted: its last position goes into the job's final checkpoint. */
+  exhausted(reader: SourceReader): void;
+}
+
+/** The id a sink's last pre-commit gets at the end of input (the job numbers its final checkpoint itself). */
+const FINAL_PRECOMMIT = Number.MAX_SAFE_INTEGER;
+
+interface TakenSnapshot {
+  readonly op: CheckpointableOperator;
+  readonly keyed: StateSnapshot | null;
+  readonly timers: KeyGroupTimers[] | null;
+  readonly committables?: readonly unknown[];
+}
+
+/**
+ * The task side of checkpointing, one per task when `execution.checkpointing.interval` is set (null otherwise, so
+ * a job without checkpoints runs exactly as before). Source tasks inject barrier N between two batches when the
+ * coordinator triggers N; tasks with inputs align barriers ({@link BarrierAligner}). Either way, at barrier N:
+ *
+ * 1. `prepareSnapshot` on every operator in chain order (UDF bundles flushed, mini-batches folded);
+ * 2. `preCommit` on two-phase-commit sinks (their committables);
+ * 3. synchronously, with no await in between: keyed state and timers of every operator are snapshotted
+ *    (copy-on-write, no data copied) and the barrier is sent downstream;
+ * 4. asynchronously, while the task processes on: snapshots are encoded and written to the checkpoint's directory,
+ *    then the acknowledgement (files, sizes, source position, committables, timings) goes to the coordinator.
+ */
+export class TaskCheckpointer {
+  private readonly triggers: { checkpointId: number; timestamp: number }[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly jobDir: string;
+  private aligner: BarrierAligner | null = null;
+  private attached: { chain: CheckpointableChain; writer: BarrierWriter; mailbox: ProcessingTimeService } | null = null;
+  private finalSource: { operatorId: string; position: unknown } | null = null;
+
+  /** A checkpointer when checkpointing is on in `config`, else null. */
+  static create(identity: TaskIdentity, config: Configuration, report: (r: CheckpointReport) => void): TaskCheckpointer | null {
+    return config.get(CheckpointOptions.INTERVAL) > 0 ? new TaskCheckpointer(identity, jobCheckpointsDir(config, identity.jobId), report) : null;
+  }
+
+  constructor(private readonly identity: TaskIdentity, jobDir: string, private readonly report: (r: CheckpointReport) => void) {
+    this.jobDir = jobDir;
+  }
+
+  /** The task's chain is open: barriers can be taken from here on. Completion notices run in `mailbox`. */
+  attach(chain: CheckpointableChain, writer: BarrierWriter, mailbox: ProcessingTimeService): void {
+    this.attached = { chain, writer, mailbox };
+  }
+
+  /** A command from the coordinator (arrives on the slot thread's port, between the task's own steps). */
+  onCommand(command: CheckpointCommand): void {
+    switch (command.action) {
+      case 'trigger':
+        this.triggers.push({ checkpointId: command.checkpointId, timestamp: command.timestamp });
+        return;
+      case 'abort': {
+        this.aligner?.abort(command.checkpointId);
+        const i = this.triggers.findIndex((t) => t.checkpointId === command.checkpointId);
+        if (i >= 0) this.triggers.splice(i, 1);
+        return;
+      }
+      case 'complete': {
+        const target = this.attached;
+        if (!target) return;
+        // Run in the task's mailbox: never concurrently with the operators' other hooks.
+        target.mailbox.schedule(target.mailbox.now(), async () => {
+          for (const op of target.chain.checkpointOperators()) await op.notifyCheckpointComplete(command.checkpointId);
+        });
+      }
+    }
+  }
+
+  /** The task's input, with barriers aligned across its channels. */
+  align(gate: InputGate): BarrierAligner {
+    this.aligner = new BarrierAligner(gate, {
+      aborted: (checkpointId, reason) => this.decline(checkpointId, reason),
+    });
+    return this.aligner;
+  }
+
+  /** An aligned barrier from {@link align}'s input: snapshot and forward it. */
+  async onBarrier(message: StreamMessage & { kind: 'barrier' }): Promise<void> {
+    await this.perform(message, this.aligner?.lastAlignmentMs ?? 0, null);
+  }
+
+  /** The hooks a source task's driver calls; `operatorId` is the source node's. */
+  sourceHook(operatorId: string): SourceCheckpointHook {
+    return {
+      pending: () => this.triggers.length > 0,
+      inject: async (reader) => {
+        const trigger = this.triggers.shift();
+        if (!trigger) return;
+        if (!reader.snapshotPosition) {
+          this.decline(trigger.checkpointId, `source ${operatorId} cannot record its read position (it is not replayable)`);
+          return;
+        }
+        const barrier: Barrier = { kind: 'barrier', checkpointId: trigger.checkpointId, timestamp: trigger.timestamp, savepoint: false };
+        await this.perform(barrier, 0, { operatorId, position: reader.snapshotPosition() });
+      },
+      exhausted: (reader) => {
+        this.triggers.length = 0;
+        if (reader.snapshotPosition) this.finalSource = { operatorId, position: reader.snapshotPosition() };
+      },
+    };
+  }
+
+  /**
+   * Input ended and the operators flushed: reports the sinks' last committables (and a source's last position)
+   * for the job's final checkpoint. Called after `endInput`.
+   */
+  async finish(): Promise<void> {
+    await this.settle();
+    const operators: OperatorAck[] = this.finalSource ? [{ operatorId: this.finalSource.operatorId, sourcePosition: this.finalSource.position }] : [];
+    for (const op of this.attached?.chain.checkpointOperators() ?? []) {
+      const committables = await op.preCommit(FINAL_PRECOMMIT);
+      if (committables?.length) operators.push({ operatorId: op.node.id, committables });
+    }
+    this.report({ kind: 'final', ack: this.ack(0, operators, 0, 0, 0, 0) });
+  }
+
+  /** Waits for snapshots still being written (before the task closes its state). */
+  async settle(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async perform(barrier: Barrier, alignmentMs: number, source: { operatorId: string; position: unknown } | null): Promise<void> {
+    const { chain, writer } = this.attached!;
+    const id = barrier.checkpointId;
+    const started = performance.now();
+    await chain.prepareSnapshot(id);
+    const operators = chain.checkpointOperators();
+    const committables = new Map<string, readonly unknown[]>();
+    for (const op of operators) {
+      const c = await op.preCommit(id);
+      if (c) committables.set(op.node.id, c);
+    }
+    // From here to the broadcast nothing awaits: no input, timer or callback can change state in between.
+    const taken: TakenSnapshot[] = operators.map((op) => ({
+      op,
+      keyed: op.state?.snapshot(id) ?? null,
+      timers: op.timers && op.timers.size > 0 ? op.timers.snapshot() : null,
+      committables: committables.get(op.node.id),
+    }));
+    writer.broadcast(barrier);
+    const syncMs = performance.now() - started;
+    const write = this.persist(id, taken, source, alignmentMs, syncMs);
+    this.inFlight.add(write);
+    void write.finally(() => this.inFlight.delete(write));
+  }
+
+  /** Encodes and writes the snapshots after the task has moved on, then acknowledges (or declines on an error). */
+  private async persist(id: number, taken: readonly TakenSnapshot[], source: { operatorId: string; position: unknown } | null, alignmentMs: number, syncMs: number): Promise<void> {
+    const started = performance.now();
+    try {
+      await new Promise((r) => setImmediate(r));
+      const dir = checkpointDir(this.jobDir, id);
+      const acks: OperatorAck[] = source ? [{ operatorId: source.operatorId, sourcePosition: source.position }] : [];
+      let bytes = 0;
+      for (const { op, keyed, timers, committables } of taken) {
+        const ack: { -readonly [K in keyof OperatorAck]: OperatorAck[K] } = { operatorId: op.node.id };
+        if (keyed) {
+          const data = encodeSnapshot(keyed);
+          const file = stateFileName(op.node.id, this.identity.subtaskIndex, 'keyed');
+          await writeStateFile(dir, file, data);
+          ack.keyedState = { file, bytes: data.byteLength, keyGroupRange: keyed.manifest.keyGroupRange };
+          bytes += data.byteLength;
+        }
+        if (timers) {
+          const data = encodeTimers(id, timers);
+          const file = stateFileName(op.node.id, this.identity.subtaskIndex, 'timers');
+          await writeStateFile(dir, file, data);
+          ack.timers = { file, bytes: data.byteLength };
+          bytes += data.byteLength;
+        }
+        if (committables?.length) ack.committables = committables;
+        if (ack.keyedState || ack.timers || ack.committables) acks.push(ack);
+      }
+      this.report({ kind: 'ack', ack: this.ack(id, acks, alignmentMs, syncMs, performance.now() - started, bytes) });
+    } catch (e) {
+      this.decline(id, `writing its state failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      for (const t of taken) t.keyed?.release();
+    }
+  }
+
+  private ack(checkpointId: number, operators: OperatorAck[], alignmentMs: number, syncMs: number, asyncMs: number, bytes: number): TaskAck {
+    const { taskId, vertexId, subtaskIndex } = this.identity;
+    return { checkpointId, taskId, vertexId, subtaskIndex, operators, alignmentMs, syncMs, asyncMs, bytes };
+  }
+
+  private decline(checkpointId: number, reason: string): void {
+    this.report({ kind: 'decline', decline: { checkpointId, taskId: this.identity.taskId, reason } });
+  }
+}
+
+/** Where the barrier goes after the snapshot: the task's record writer. */
+export interface BarrierWriter {
+  broadcast(message: Barrier): void;
+}

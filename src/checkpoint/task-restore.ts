@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import { CheckpointError } from '../errors/errors.ts';
+import { ErrorCodes, WeirError } from '../errors/weir-error.ts';
+import type { KeyGroupRange } from '../state/key-groups.ts';
+import { decodeSnapshot } from '../state/snapshot.ts';
+import type { TaskRestore } from './checkpoint-messages.ts';
+import type { CheckpointableChain } from './checkpointable.ts';
+import { decodeTimers } from './timer-snapshot.ts';
+
+/**
+ * Loads a task's operators' keyed state and timers from a checkpoint, after the operators opened (and so declared
+ * their state tables). Files may come from any old parallelism: each backend keeps the key groups it owns.
+ */
+export async function restoreOperators(chain: CheckpointableChain, restore: TaskRestore, keyGroupRange: KeyGroupRange): Promise<void> {
+  for (const op of chain.checkpointOperators()) {
+    const files = restore.operators[op.node.id];
+    if (!files) continue;
+    try {
+      if (files.keyedState.length) {
+        const snapshots = await Promise.all(files.keyedState.map(async (f) => decodeSnapshot(await read(f))));
+        op.keyedState().restore(snapshots);
+      }
+      if (files.timers.length) {
+        const groups = await Promise.all(files.timers.map(async (f) => decodeTimers(await read(f), f)));
+        op.timerService().restore(groups.flat(), keyGroupRange);
+      }
+    } catch (e) {
+      throw restoreError(e, op.node.name, restore.checkpointId);
+    }
+  }
+}
+
+async function read(file: string): Promise<Uint8Array> {
+  try {
+    return await readFile(file);
+  } catch (cause) {
+    throw new CheckpointError(`Cannot read checkpoint file ${file}: ${(cause as Error).message}`, { cause, location: { file } }, ErrorCodes.RESTORE_FAILED);
+  }
+}
+
+function restoreError(e: unknown, operator: string, checkpointId: number): WeirError {
+  if (e instanceof WeirError) {
+    if (!e.location.operator) e.message = `Restoring checkpoint ${checkpointId}: ${e.message}\n  at operator ${operator}`;
+    return e;
+  }
+  return new CheckpointError(`Restoring checkpoint ${checkpointId} into ${operator} failed: ${(e as Error)?.message ?? e}`, { cause: e, location: { operator } }, ErrorCodes.RESTORE_FAILED);
+}
