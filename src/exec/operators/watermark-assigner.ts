@@ -1,10 +1,11 @@
+import type * as arrow from 'apache-arrow';
 import type { ChangeBatch } from '../../batch/change-batch.ts';
 import { TimeOptions } from '../../config/time-options.ts';
-import { compileExpression, type CompiledExpression } from '../../expr/index.ts';
 import type { WatermarkAssignerNode } from '../../plan/physical/physical-node.ts';
 import { Schema } from '../../types/schema.ts';
 import type { Cancel } from '../../time/processing-time.ts';
 import { DEFAULT_SPLIT, SplitWatermarks } from '../../time/split-watermarks.ts';
+import { compileWatermarkMax } from '../../time/watermark-expression.ts';
 import { MAX_WATERMARK } from '../stream-message.ts';
 import type { OperatorContext, StreamOperator } from '../operator.ts';
 
@@ -19,9 +20,8 @@ import type { OperatorContext, StreamOperator } from '../operator.ts';
 export class WatermarkAssignerOperator implements StreamOperator {
   readonly generatesWatermarks = true;
   private ctx!: OperatorContext;
-  private readonly expression: CompiledExpression;
-  /** Arrow timestamp units per millisecond of the expression's result (1 for precision <= 3). */
-  private readonly unitsPerMs: number;
+  /** The largest watermark-expression value of a batch, in milliseconds. */
+  private readonly batchMax: (batch: arrow.RecordBatch) => number;
   private readonly splits = new SplitWatermarks();
   private interval = 0;
   private idleTimeout = 0;
@@ -31,10 +31,7 @@ export class WatermarkAssignerOperator implements StreamOperator {
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(node: WatermarkAssignerNode) {
-    this.expression = compileExpression(node.watermark, Schema.fromJSON([...node.inputSchema]));
-    const t = node.watermark.type;
-    const precision = t.kind === 'TIMESTAMP' || t.kind === 'TIMESTAMP_LTZ' ? t.precision : 3;
-    this.unitsPerMs = precision <= 3 ? 1 : precision <= 6 ? 1000 : 1_000_000;
+    this.batchMax = compileWatermarkMax(node.watermark, Schema.fromJSON([...node.inputSchema]));
   }
 
   async open(ctx: OperatorContext): Promise<void> {
@@ -52,7 +49,7 @@ export class WatermarkAssignerOperator implements StreamOperator {
   async processBatch(batch: ChangeBatch): Promise<void> {
     if (batch.numRows === 0) return;
     const split = this.ctx.sourceSignals?.currentSplit ?? DEFAULT_SPLIT;
-    this.splits.observe(split, this.batchMax(batch), this.ctx.processingTime.now());
+    this.splits.observe(split, this.batchMax(batch.data), this.ctx.processingTime.now());
     if (this.outputIdle) this.setIdle(false);
     await this.ctx.output.emit(batch);
     if (this.interval <= 0) await this.emitIfAdvanced();
@@ -70,21 +67,6 @@ export class WatermarkAssignerOperator implements StreamOperator {
   async close(): Promise<void> {
     this.stopTicking();
     for (const u of this.unsubscribe.splice(0)) u();
-  }
-
-  /** Largest watermark-expression value of the batch in milliseconds; -Infinity when every value is NULL. */
-  private batchMax(batch: ChangeBatch): number {
-    const data = this.expression.evaluate(batch.data);
-    const values = data.values as BigInt64Array;
-    const valid = data.nullCount > 0 ? data.nullBitmap : null;
-    const offset = data.offset;
-    let max = -Infinity;
-    for (let i = 0; i < data.length; i++) {
-      if (valid && ((valid[(offset + i) >> 3] >> ((offset + i) & 7)) & 1) === 0) continue;
-      const v = Number(values[i]);
-      if (v > max) max = v;
-    }
-    return max === -Infinity ? max : Math.floor(max / this.unitsPerMs);
   }
 
   private scheduleTick(now: number): void {
