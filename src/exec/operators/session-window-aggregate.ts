@@ -10,7 +10,8 @@ import type { OperatorContext, StreamOperator } from '../operator.ts';
 import { encodeKeys, groupRows } from './group-aggregate-keys.ts';
 import { ProcessingTimeWakeUp } from './window/processing-wakeup.ts';
 import { rowTimesMs } from './window/window-assigner.ts';
-import { BuiltinWindowAggregator, type AccumulatorStates, type WindowAggregator } from './window/window-aggregator.ts';
+import type { AccumulatorStates, WindowAggregator } from './window/window-aggregator.ts';
+import { createWindowAggregator } from './window/udaf-window-aggregator.ts';
 import { WindowAggregateOutput } from './window/window-output.ts';
 import { mergeIntoSessions, sessionRuns, type MergedSession, type Run } from './window/session-merge.ts';
 
@@ -20,9 +21,9 @@ type Session = readonly [number, number, number, AccumulatorStates];
 /** A key's state: its key values (for the output) and its pending sessions, by start. */
 type KeySessions = readonly [readonly unknown[], readonly Session[]];
 
-function keySessionsSerializer(): StateSerializer<KeySessions> {
+function keySessionsSerializer(stateTag = ''): StateSerializer<KeySessions> {
   const inner = msgpackSerializer<KeySessions>();
-  return { id: 'session-window-aggregate-msgpack', version: 1, serialize: inner.serialize, deserialize: inner.deserialize };
+  return { id: `session-window-aggregate-msgpack${stateTag}`, version: 1, serialize: inner.serialize, deserialize: inner.deserialize };
 }
 
 /** What a batch does to one key: its new sessions, and which of them the batch's rows go to. */
@@ -69,9 +70,11 @@ export class SessionWindowAggregateOperator implements StreamOperator {
 
   async open(ctx: OperatorContext): Promise<void> {
     this.ctx = ctx;
-    this.state = ctx.keyedState().declareValueState('session-window-aggregate', keySessionsSerializer());
+    // User-defined aggregate calls get their runners here; their accumulator types version the state.
+    const { aggregator, stateTag } = await createWindowAggregator(this.node.aggregates, this.node.inputSchema, false, ctx);
+    this.aggregator = aggregator;
+    this.state = ctx.keyedState().declareValueState('session-window-aggregate', keySessionsSerializer(stateTag));
     this.timers = ctx.timerService();
-    this.aggregator = new BuiltinWindowAggregator(this.node.aggregates, this.node.inputSchema, false);
     if (!this.eventTime) {
       this.wakeUp = new ProcessingTimeWakeUp(ctx.processingTime, this.timers, (now) => this.fire(this.timers.advanceProcessingTime(now)));
     }

@@ -9,7 +9,8 @@ import type { OperatorContext, StreamOperator } from '../operator.ts';
 import { encodeKeys } from './group-aggregate-keys.ts';
 import { SessionWindowAggregateOperator } from './session-window-aggregate.ts';
 import { assignWindows, latePairs, rowTimesMs, startOfWindowEnding, type AlignedWindowSpec } from './window/window-assigner.ts';
-import { BuiltinWindowAggregator, type AccumulatorStates, type WindowAggregator } from './window/window-aggregator.ts';
+import type { AccumulatorStates, WindowAggregator } from './window/window-aggregator.ts';
+import { createWindowAggregator } from './window/udaf-window-aggregator.ts';
 import { groupByKeyAndWindow, keyWindowBytes } from './window/window-groups.ts';
 import { WindowAggregateOutput } from './window/window-output.ts';
 import { ProcessingTimeWakeUp } from './window/processing-wakeup.ts';
@@ -66,9 +67,11 @@ export class WindowAggregateOperator implements StreamOperator {
 
   async open(ctx: OperatorContext): Promise<void> {
     this.ctx = ctx;
-    this.state = ctx.keyedState().declareValueState('window-aggregate', windowEntrySerializer('window-aggregate-msgpack'));
+    // User-defined aggregate calls get their runners here; their accumulator types version the state.
+    const { aggregator, stateTag } = await createWindowAggregator(this.node.aggregates, this.node.inputSchema, this.node.inputUpdates, ctx);
+    this.aggregator = aggregator;
+    this.state = ctx.keyedState().declareValueState('window-aggregate', windowEntrySerializer(`window-aggregate-msgpack${stateTag}`));
     this.timers = ctx.timerService();
-    this.aggregator = new BuiltinWindowAggregator(this.node.aggregates, this.node.inputSchema, this.node.inputUpdates);
     if (!this.eventTime) {
       this.wakeUp = new ProcessingTimeWakeUp(ctx.processingTime, this.timers, (now) => this.fire(this.timers.advanceProcessingTime(now)));
     }

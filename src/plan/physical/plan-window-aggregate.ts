@@ -1,5 +1,6 @@
 import { describeWindowAggregation } from '../describe-window-aggregate.ts';
 import { producesUpdates } from '../changelog-mode.ts';
+import { checkUdafCalls } from '../udaf-calls.ts';
 import type { LogicalExpand, LogicalWindowAggregate, LogicalWindowTableFunction } from '../logical/logical-node.ts';
 import type { PlannedNode } from './chain-operators.ts';
 import type { WindowedPlanner } from './plan-windowed.ts';
@@ -22,6 +23,7 @@ export function planWindowAggregation(p: WindowedPlanner, node: LogicalWindowTab
       return p.add({ kind: 'expand', id, name, outputSchema, keys: node.keys, sets: node.sets },
         input.parallelism, [{ from: input, partitioning: { kind: 'forward' } }]);
     case 'window-aggregate': {
+      checkUdafCalls(node.aggregates, 'window aggregation', producesUpdates(node.input), { merging: node.window.kind === 'session' });
       const keyed = node.groupKeys.length > 0;
       return p.add({
         kind: 'window-aggregate', id, name, outputSchema, inputSchema, groupKeys: node.groupKeys, window: node.window,

@@ -9,13 +9,14 @@ import { ErrorCodes } from '../../errors/weir-error.ts';
 import { ExecutionError, PlanError, UdfError } from '../../errors/errors.ts';
 import { toArrowType } from '../../types/arrow-types.ts';
 import { formatDataType, type DataType } from '../../types/data-type.ts';
+import { parseDataType } from '../../types/parse-data-type.ts';
 import type { FunctionDefinition, PythonFunctionDefinition } from '../function-definition.ts';
 import type { UdfBackendContext } from '../udf-backend.ts';
 import type {
   UdafAccumulateOptions, UdafCallStats, UdafCompleteResult, UdafRows, UdafRunner, UdafRunnerFactory, UdafStateResult,
 } from '../udaf-runner.ts';
 import { decodeBody, encodeColumns } from './codec.ts';
-import { errorFromReply, loadSpecOf, type LoadFunctionSpec } from './protocol.ts';
+import { errorFromReply, loadSpecOf, type LoadedFunction, type LoadFunctionSpec } from './protocol.ts';
 import type { Reply } from './worker-client.ts';
 import { WorkerSet } from './worker-set.ts';
 
@@ -25,10 +26,31 @@ type Mode = 'accumulate' | 'merge' | 'complete';
 export const aggregateMessage = (seq: number, fn: number, mode: Mode, rows: number, groups: number, results: boolean, previous: boolean) =>
   ({ type: 'aggregate', seq, fn, mode, rows, groups, results, previous });
 
-/** The `load` entry of an aggregate function: the catalog's accumulator type is sent too (it is the state version). */
+/**
+ * The `load` entry of an aggregate function. Its accumulator type is not sent as an override: the function's own
+ * declaration keeps LIST_VIEW/MAP_VIEW fields (which `loaded` reports as ARRAY/MAP), and the runner checks instead
+ * that it still declares the type its state was registered with ({@link checkLoaded}).
+ */
 export function aggregateLoadSpec(fn: PythonFunctionDefinition, id: number): LoadFunctionSpec {
-  const accumulator = fn.aggregate?.accumulatorType;
-  return { ...loadSpecOf(fn, id), kind: 'aggregate', accumulator_type: accumulator ? formatDataType(accumulator) : undefined };
+  return { ...loadSpecOf(fn, id), kind: 'aggregate' };
+}
+
+/**
+ * Refuses functions whose declaration changed since registration in a way that matters to state: another kind,
+ * func_type, or accumulator type (the state's version: accumulators written under the old type must not be fed to
+ * the new code).
+ */
+export function checkLoaded(def: PythonFunctionDefinition, loaded: LoadedFunction | undefined): void {
+  const registered = def.aggregate?.accumulatorType ? formatDataType(def.aggregate.accumulatorType) : null;
+  const now = loaded?.accumulator_type ? formatDataType(parseDataType(loaded.accumulator_type)) : null;
+  if (loaded && loaded.kind === 'aggregate' && loaded.func_type === def.funcType && now === registered) return;
+  const what = !loaded ? 'is missing from the worker\'s reply'
+    : loaded.kind !== 'aggregate' ? `is now a ${loaded.kind} function`
+    : loaded.func_type !== def.funcType ? `is now a ${loaded.func_type} aggregate function (registered as ${def.funcType})`
+    : `now declares accumulator type ${now ?? 'none'}, but its state was registered as ${registered ?? 'none'}`;
+  throw new UdfError(ErrorCodes.FUNCTION_SIGNATURE, `Aggregate function '${def.name}' (${def.path}) ${what}`, { udf: def.name }, {
+    hint: 'The module changed after the function was registered; register it again (accumulator state written under the old type cannot be reused).',
+  });
 }
 
 /** Frame 1 of accumulate/complete: `g`, `k` (when some row is not +I), `a0..`. */
@@ -55,6 +77,12 @@ export class PythonUdafRunner implements UdafRunner {
       return f;
     });
     const workers = await WorkerSet.open(defs.map((f, id) => aggregateLoadSpec(f, id)), ctx);
+    try {
+      defs.forEach((def, id) => checkLoaded(def, workers.loaded.find((l) => l.id === id)));
+    } catch (e) {
+      await workers.close();
+      throw e;
+    }
     return new PythonUdafRunner(defs, workers);
   }
 

@@ -1,6 +1,6 @@
 import { PythonOptions } from '../../config/options.ts';
 import type { UdfBackendContext } from '../udf-backend.ts';
-import type { LoadFunctionSpec } from './protocol.ts';
+import type { LoadedFunction, LoadFunctionSpec } from './protocol.ts';
 import { DEFAULT_LIVENESS_TIMEOUT_MS, WorkerClient } from './worker-client.ts';
 import { takeWarmPool } from './warm-pools.ts';
 import { poolOptionsFrom, WorkerPool, type WorkerPoolOptions } from './worker-pool.ts';
@@ -22,7 +22,13 @@ export class WorkerSet {
   private next = 0;
   private closing: Promise<void> | null = null;
 
-  private constructor(private readonly pool: WorkerPool, readonly clients: readonly WorkerClient[], maxInFlight: number) {
+  private constructor(
+    private readonly pool: WorkerPool,
+    readonly clients: readonly WorkerClient[],
+    maxInFlight: number,
+    /** The `loaded` reply of the first worker (every worker loads the same specs): what the functions declare. */
+    readonly loaded: readonly LoadedFunction[] = [],
+  ) {
     this.capacity = clients.length * Math.max(1, maxInFlight);
   }
 
@@ -32,17 +38,18 @@ export class WorkerSet {
     const pool = await (takeWarmPool(poolOptions) ?? WorkerPool.start(poolOptions));
     const liveness = Number(ctx.config.getString(LIVENESS_TIMEOUT_KEY) ?? DEFAULT_LIVENESS_TIMEOUT_MS);
     const clients: WorkerClient[] = [];
+    let loaded: LoadedFunction[][];
     try {
       for (const worker of pool.workers) {
         clients.push(await WorkerClient.connect(worker, { clientName: `weir-ts ${ctx.operatorName}[${ctx.subtaskIndex}]`, livenessTimeoutMs: liveness }));
       }
-      await Promise.all(clients.map((c) => c.load(specs)));
+      loaded = await Promise.all(clients.map((c) => c.load(specs)));
     } catch (error) {
       await Promise.all(clients.map((c) => c.close(false)));
       await pool.stop(0);
       throw error;
     }
-    const set = new WorkerSet(pool, clients, ctx.config.get(PythonOptions.MAX_IN_FLIGHT));
+    const set = new WorkerSet(pool, clients, ctx.config.get(PythonOptions.MAX_IN_FLIGHT), loaded[0] ?? []);
     ctx.signal.addEventListener('abort', () => void set.close(), { once: true });
     return set;
   }

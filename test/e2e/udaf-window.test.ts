@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { closeInspectors } from '../../src/udf/python/inspect.ts';
+import { sortBy, testEnv } from './helpers.ts';
+
+after(() => closeInspectors());
+
+/** `'2024-01-01 00:00:SS'`. */
+const ts = (seconds: number): string => new Date(Date.UTC(2024, 0, 1) + seconds * 1000).toISOString().replace('T', ' ').replace('Z', '');
+
+/** A scripted, bounded event-time table `bids (k, price, qty, ts)` with a watermark on ts. */
+async function bids(env: ReturnType<typeof testEnv>, rows: [string, number, number | null, number][]): Promise<void> {
+  const script = JSON.stringify([[{ rows: rows.map(([k, p, q, s]) => [k, p, q, ts(s)]) }]]);
+  await env.executeSql(`CREATE TABLE bids (k STRING, price BIGINT, qty BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts)
+    WITH ('connector' = 'scripted', 'script' = '${script}')`);
+}
+
+describe('user-defined aggregate functions in window aggregation (SQL)', () => {
+  it('TUMBLE windows: general and pandas Python UDAFs beside built-ins, NULL arguments', async () => {
+    const env = testEnv();
+    await bids(env, [['a', 2, 1, 1], ['b', 4, 2, 3], ['a', 6, 3, 7], ['a', 10, null, 12], ['b', 1, 1, 14]]);
+    await env.createPythonFunction('weighted_avg', 'udfs/udafs.py:weighted_avg');
+    await env.createPythonFunction('mean_udaf', 'udfs/udafs.py:mean_udaf');
+    const rows = await env.sqlQuery(`
+      SELECT k, window_start, weighted_avg(price, qty) AS wavg, mean_udaf(CAST(price AS DOUBLE)) AS mean, COUNT(*) AS n
+      FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '10' SECOND))
+      GROUP BY k, window_start, window_end`).execute().collect();
+    const got = sortBy(rows.map((r) => ({ ...r.toObject(), window_start: (r.get('window_start') as Date).toISOString().slice(14, 19) })), (r) => `${r.k}${r.window_start}`);
+    assert.deepEqual(got, [
+      { k: 'a', window_start: '00:00', wavg: 5, mean: 4, n: 2n },
+      { k: 'a', window_start: '00:10', wavg: null, mean: 10, n: 1n },
+      { k: 'b', window_start: '00:00', wavg: 4, mean: 4, n: 1n },
+      { k: 'b', window_start: '00:10', wavg: 1, mean: 1, n: 1n },
+    ]);
+    assert.ok(rows.every((r) => r.kind === '+I'), 'windows emit append-only results');
+  });
+});
