@@ -9,7 +9,7 @@ import { NEXMARK_DIR, NEXMARK_QUERIES, nexmarkScript, setUpNexmark, writeSideInp
  * Events per measured run: about a second per query and parallelism here, so the whole set (21 queries × p1, p2 ×
  * one warm-up run of a tenth and 3 measured runs) takes a few minutes on 2 cores.
  */
-const DEFAULT_EVENTS = 200_000;
+const DEFAULT_EVENTS = 100_000;
 const PARALLELISMS = [1, 2] as const;
 
 /**

@@ -1,18 +1,26 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChangeBatch } from '../../batch/change-batch.ts';
 import { CoreOptions } from '../../config/options.ts';
+import { CheckpointError } from '../../errors/errors.ts';
+import { ErrorCodes } from '../../errors/weir-error.ts';
 import type { Schema } from '../../types/schema.ts';
 import type * as arrow from 'apache-arrow';
 import type { ConnectorContext, SourceReader } from '../connector.ts';
 import { NexmarkGenerator } from './generator.ts';
 import type { NexmarkConfig } from './options.ts';
 
+/** Where a nexmark subtask is, as recorded in checkpoints: the events it has emitted. */
+export interface NexmarkPosition {
+  readonly emitted: number;
+}
+
 /**
  * One subtask's nexmark reader: batches of `table.exec.batch-size` events, as fast as possible, or, with
  * `rate.limited`, each event when it is due in wall-clock time at the configured event rate.
  *
- * Its position is the number of events it has emitted; {@link position} and {@link seek} let a checkpoint record
- * it and a restore replay from it (generation is a pure function of the position).
+ * Its position is the number of events it has emitted; {@link snapshotPosition} records it for a checkpoint and a
+ * reader created with `ctx.restoredPositions` (or {@link seek}) continues from it: generation is a pure function
+ * of the position, so the replay is exact.
  */
 export class NexmarkReader implements SourceReader {
   private readonly generator: NexmarkGenerator;
@@ -32,11 +40,17 @@ export class NexmarkReader implements SourceReader {
     // Rate limited: about ten batches a second, so a slow stream flows steadily instead of in bursts.
     const perSecond = config.eventsPerSecond / ctx.parallelism;
     this.batchSize = config.rateLimited ? Math.max(1, Math.min(batchSize, Math.floor(perSecond / 10))) : batchSize;
+    const restored = restoredPosition(ctx);
+    if (restored) this.seek(restored.emitted);
   }
 
   /** Events this subtask has emitted so far: the position a checkpoint records. */
   position(): number {
     return this.emitted;
+  }
+
+  snapshotPosition(): NexmarkPosition {
+    return { emitted: this.emitted };
   }
 
   /** Continues from `position` (events already emitted), e.g. after restoring a checkpoint. */
@@ -67,4 +81,23 @@ export class NexmarkReader implements SourceReader {
     const wait = this.wallclockBase + this.generator.dueOffsetMs(k) - now;
     if (wait > 0) await sleep(wait, undefined, { signal: this.ctx.signal });
   }
+}
+
+/**
+ * This subtask's position in a restored job. Subtask i of p emits the events i, i + p, i + 2p, ..., so a position
+ * means something only at the parallelism it was taken at.
+ */
+function restoredPosition(ctx: ConnectorContext): NexmarkPosition | null {
+  const positions = ctx.restoredPositions;
+  if (!positions) return null;
+  if (positions.length !== ctx.parallelism) {
+    throw new CheckpointError(`The nexmark source ran with parallelism ${positions.length} in the checkpoint and cannot resume at parallelism ${ctx.parallelism}`, {
+      hint: 'Restore the job with the parallelism it had, or start the nexmark source afresh (without restoring).',
+    }, ErrorCodes.RESTORE_FAILED);
+  }
+  const p = positions[ctx.subtaskIndex] as Partial<NexmarkPosition> | undefined;
+  if (typeof p?.emitted !== 'number' || !Number.isSafeInteger(p.emitted) || p.emitted < 0) {
+    throw new CheckpointError(`Nexmark subtask ${ctx.subtaskIndex}: the checkpoint holds no valid position (${JSON.stringify(p)})`, {}, ErrorCodes.RESTORE_FAILED);
+  }
+  return { emitted: p.emitted };
 }

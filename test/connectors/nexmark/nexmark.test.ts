@@ -140,6 +140,18 @@ describe('nexmark source: the event stream', () => {
     assert.deepEqual(replayed, all.slice(256).map((e) => [e.type, e.person, e.auction, e.bid]));
   });
 
+  it('resumes from a checkpoint position at the same parallelism and refuses another parallelism', async () => {
+    const options = { 'events.num': '600' };
+    const first = reader(options, 0, 2, '100');
+    await first.next();
+    const position = first.snapshotPosition();
+    assert.deepEqual(position, { emitted: 100 });
+    const restoredCtx = (index: number, p: number) => ({ ...context(index, p, { 'table.exec.batch-size': '100' }), restoredPositions: [position, { emitted: 0 }] });
+    const resumed = await drain(nexmarkSource.createReader(options, NEXMARK_SCHEMA, restoredCtx(0, 2)));
+    assert.deepEqual(resumed.flatMap((b) => rowsFromBatch(b, NEXMARK_SCHEMA)), (await events(options, 0, 2)).slice(100).map((e) => [e.type, e.person, e.auction, e.bid]));
+    assert.throws(() => nexmarkSource.createReader(options, NEXMARK_SCHEMA, restoredCtx(0, 3)), (e: unknown) => (e as { code?: string }).code === 'RESTORE_FAILED');
+  });
+
   it('with rate.limited, emits events no sooner than they are due', async () => {
     const started = performance.now();
     const evs = await events({ 'events.num': '200', 'first-event.rate': '2000', 'next-event.rate': '2000', 'rate.limited': 'true' });
