@@ -46,6 +46,26 @@ export function windowPropertyOf(node: LogicalNode, index: number): WindowProper
 }
 
 /**
+ * Whether column `index` of `node` holds each row's time: a time attribute, the window_time of a window, or the
+ * column a window table function windowed by (a plain timestamp after the function, as in Flink, but still the time
+ * the rows were assigned to windows by). Window deduplication keeps the first or last row by such a column.
+ */
+export function isRowTimeColumn(node: LogicalNode, index: number): boolean {
+  if (node.schema.columns[index]?.timeAttribute) return true;
+  if (windowPropertyOf(node, index)?.role === 'time') return true;
+  switch (node.kind) {
+    case 'window-tvf': return index === node.window.timeIndex;
+    case 'project': case 'calc': {
+      const e = node.projections[index];
+      return e?.kind === 'input' && isRowTimeColumn(node.input, e.index);
+    }
+    case 'filter': case 'window-rank':
+      return index < node.input.schema.length && isRowTimeColumn(node.input, index);
+    default: return false;
+  }
+}
+
+/**
  * The window columns of a relation whose columns `start` and `end` are one window TVF's window_start and
  * window_end; undefined otherwise.
  */

@@ -3,6 +3,7 @@ import type { LogicalIntervalJoin, LogicalNode, LogicalWindowJoin, LogicalWindow
 import type { PlannedNode } from './chain-operators.ts';
 import type { Partitioning } from './job-graph.ts';
 import type { PhysicalNode } from './physical-node.ts';
+import { isRowTimeColumn } from '../window-properties.ts';
 
 /** What the physical planner lends to the planning of windowed nodes. */
 export interface WindowedPlanner {
@@ -51,11 +52,11 @@ export function planWindowed(p: WindowedPlanner, node: LogicalWindowRank | Logic
 
 /**
  * Flink plans a window Top-N as a WindowDeduplicate when it keeps only row 1, does not output the row number and
- * orders by the time attribute alone: ascending keeps the first row, descending the last.
+ * orders by the rows' time alone (see isRowTimeColumn): ascending keeps the first row, descending the last.
  */
 function deduplicationKeep(node: LogicalWindowRank): 'first' | 'last' | null {
   if (node.rankStart !== 1 || node.rankEnd !== 1 || node.outputRankNumber || node.orderKeys.length !== 1) return null;
   const [key] = node.orderKeys;
-  if (!node.input.schema.columns[key.index].timeAttribute) return null;
+  if (!isRowTimeColumn(node.input, key.index)) return null;
   return key.ascending ? 'first' : 'last';
 }

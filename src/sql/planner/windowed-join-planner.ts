@@ -74,6 +74,8 @@ interface TimeTerm {
   readonly index: number;
   readonly offset: number;
   readonly domain: TimeDomain;
+  /** Reached through a CAST (e.g. TIMESTAMP to TIMESTAMP_LTZ): fine for telling the kinds apart, not as a bound. */
+  readonly cast: boolean;
 }
 
 /** A bound on `left.time - right.time` found in one conjunct. */
@@ -104,8 +106,9 @@ function intervalJoin(ctx: PlannerContext, j: JoinRef, parts: JoinParts): Logica
         ErrorCodes.PLAN_INVALID, 'Bound one pair of time attributes from below and above, e.g. l.ts BETWEEN r.ts - INTERVAL \'1\' HOUR AND r.ts.');
     }
   }
-  const lowers = bounds.flatMap((b) => (b.lower === undefined ? [] : [b.lower]));
-  const uppers = bounds.flatMap((b) => (b.upper === undefined ? [] : [b.upper]));
+  const exact = bounds.filter((b) => !b.left.cast && !b.right.cast);
+  const lowers = exact.flatMap((b) => (b.lower === undefined ? [] : [b.lower]));
+  const uppers = exact.flatMap((b) => (b.upper === undefined ? [] : [b.upper]));
   // One-sided: the join's state could never be cleaned up; Flink plans it as a regular join, and so does Weir.
   if (lowers.length === 0 || uppers.length === 0) return undefined;
   checkAppendOnly(ctx, j, join, 'interval join');
@@ -154,7 +157,11 @@ function timeTerm(e: BoundExpression, join: LogicalJoin): TimeTerm | undefined {
     const side = e.index < nL ? 0 : 1;
     const index = side === 0 ? e.index : e.index - nL;
     const attribute = (side === 0 ? join.left : join.right).schema.columns[index].timeAttribute;
-    return attribute ? { side, index, offset: 0, domain: attribute === 'rowtime' ? 'event' : 'processing' } : undefined;
+    return attribute ? { side, index, offset: 0, domain: attribute === 'rowtime' ? 'event' : 'processing', cast: false } : undefined;
+  }
+  if (e.kind === 'cast' && (e.type.kind === 'TIMESTAMP' || e.type.kind === 'TIMESTAMP_LTZ')) {
+    const t = timeTerm(e.arg, join);
+    return t ? { ...t, cast: true } : undefined;
   }
   if (e.kind === 'call' && e.name.toUpperCase() === 'TIMESTAMPADD' && e.args.length === 3) {
     const [unit, n, inner] = e.args;
