@@ -78,4 +78,16 @@ describe('scripted source', () => {
     assert.throws(() => scripted.validateSource({}, schema), /'script' is required/);
     assert.throws(() => scripted.validateSource({ script: '[]', scrpit: 'x' }, schema), /Unsupported options/);
   });
+
+  it('reports its position (the next step) and a restored reader continues from it, at the same parallelism only', async () => {
+    const options = { script: JSON.stringify([[{ rows: [['a', 0]], split: 's1' }, { watermark: 5 }, { rows: [['b', 0]] }]]) };
+    const first = scripted.createReader(options, schema, context(0, 1));
+    await first.next();
+    const position = first.snapshotPosition!();
+    assert.deepEqual(position, { step: 1 });
+    const restored = scripted.createReader(options, schema, { ...context(0, 1), restoredPositions: [position] });
+    assert.equal(restored.currentSplit!(), 's1', 'the split of the last rows before the position');
+    assert.deepEqual((await all(restored)).slice(0, 1), [{ kind: 'watermark', timestamp: 5 }]);
+    assert.throws(() => scripted.createReader(options, schema, { ...context(0, 2), restoredPositions: [position] }), (e: WeirError) => e.code === 'RESTORE_FAILED');
+  });
 });
