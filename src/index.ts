@@ -8,6 +8,8 @@
 export { TableEnvironment, type EnvironmentSettings } from './api/table-environment.ts';
 export { Table, type FieldLike } from './api/table.ts';
 export { Over, OverWindow, type OverWindowOrdered, type OverWindowPartitioned } from './api/over-window.ts';
+export { Tumble, Slide, Session, GroupWindow, type GroupWindowOn, type GroupWindowSized } from './api/group-window.ts';
+export { GroupedTable, GroupWindowedTable, WindowGroupedTable } from './api/grouped-table.ts';
 export { TableDescriptor, TableDescriptorBuilder, type SchemaLike } from './api/table-descriptor.ts';
 export { TableResult } from './api/table-result.ts';
 export { formatRowsTable, type SqlResult } from './api/sql-result.ts';

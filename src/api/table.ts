@@ -10,6 +10,8 @@ import { Schema, type Column } from '../types/schema.ts';
 import type { TableEnvironment } from './table-environment.ts';
 import { lateralJoinPlan } from './lateral-join.ts';
 import { overWindowSelectPlan, type OverWindow } from './over-window.ts';
+import type { GroupWindow } from './group-window.ts';
+import { GroupedTable, GroupWindowedTable, type TableParts } from './grouped-table.ts';
 import type { TableDescriptor } from './table-descriptor.ts';
 import type { TableResult } from './table-result.ts';
 import type { JobClient } from '../exec/job/job-client.ts';
@@ -158,6 +160,34 @@ export class Table {
     };
   }
 
+  /**
+   * GROUP BY (Flink's `groupBy`): `select` on the result takes the keys and aggregates. The result is a changelog
+   * (a key's row is retracted and re-emitted as its aggregates change).
+   *
+   * @example
+   * ```ts
+   * table.groupBy(col('k')).select(col('k'), col('v').sum().as('total'), col('*').count().as('n'));
+   * ```
+   */
+  groupBy(...fields: FieldLike[]): GroupedTable {
+    return new GroupedTable(this.parts(), this.expand(fields));
+  }
+
+  /**
+   * A group window (Flink's `window`: {@link Tumble}, {@link Slide}, {@link Session}); group by its alias, then
+   * select. Each window's rows are emitted once, append-only, when it fires.
+   *
+   * @example
+   * ```ts
+   * table.window(Tumble.over(lit(10).minutes()).on(col('ts')).as('w'))
+   *   .groupBy(col('w'), col('k'))
+   *   .select(col('k'), col('w').start().as('ws'), col('w').end().as('we'), col('v').sum().as('total'));
+   * ```
+   */
+  window(window: GroupWindow): GroupWindowedTable {
+    return new GroupWindowedTable(this.parts(), window);
+  }
+
   /** Removes duplicate rows. Keeps one entry per distinct row in memory, so use it on bounded input. */
   distinct(): Table {
     return this.derive({ kind: 'distinct', schema: this.schema, input: this.plan });
@@ -175,6 +205,10 @@ export class Table {
   // ---- helpers -------------------------------------------------------------------------------------------------
 
   private derive(plan: LogicalNode): Table { return new Table(this.env, plan); }
+
+  private parts(): TableParts {
+    return { plan: this.plan, catalog: this.env.catalog, expand: (f) => this.expand(f), derive: (p) => this.derive(p) };
+  }
 
   private project(columns: (Column & { expr: BoundExpression })[]): Table {
     return this.derive({

@@ -3,6 +3,7 @@ import { parseDataType } from '../types/parse-data-type.ts';
 import type { Expression } from './expression.ts';
 import { formatExpression } from './format.ts';
 import { boundConstant, rowCountInterval, timeInterval } from './window-bounds.ts';
+import { distinctAggregate, windowProperty } from './group-window-markers.ts';
 
 /** An Expr, or a plain JS value that becomes a literal. */
 export type ExprLike = Expr | unknown;
@@ -136,6 +137,17 @@ export class Expr {
   over(window: Expr | string): Expr {
     return new Expr({ kind: 'call', name: 'OVER', args: [this.node, typeof window === 'string' ? { kind: 'column', name: window } : window.node] });
   }
+  /** This aggregate over distinct argument values (Flink's `$("v").count().distinct()`). */
+  distinct(): Expr { return new Expr(distinctAggregate(this.node)); }
+  // properties of a group window named by this column (Flink's `$("w").start()`; see group-window-markers.ts)
+  /** The start of the window aliased by this column (`window_start`). */
+  start(): Expr { return new Expr(windowProperty(this.node, 'start')); }
+  /** The end of the window (`window_end`, exclusive). */
+  end(): Expr { return new Expr(windowProperty(this.node, 'end')); }
+  /** The window's event time (`window_time` = end - 1 ms), a rowtime attribute for later windows. */
+  rowtime(): Expr { return new Expr(windowProperty(this.node, 'rowtime')); }
+  /** The window's processing time (`window_time` of a processing-time window), a processing-time attribute. */
+  proctime(): Expr { return new Expr(windowProperty(this.node, 'proctime')); }
   // intervals for window definitions (Flink's `lit(10).minutes()`; see window-bounds.ts)
   millis(): Expr { return new Expr(timeInterval(this.node, 1)); }
   seconds(): Expr { return new Expr(timeInterval(this.node, 1000)); }
