@@ -48,6 +48,8 @@ export async function driveSource(node: SourceNode | ValuesNode, out: Output, ct
   ctx.metrics.gauge('name').set(node.name);
   let lastYield = performance.now();
   let pending: Promise<SourceElement | null> | null = null;
+  /** Whether the driver itself marked the output idle (a reader's idle report with no watermark assigner to take it). */
+  let outputIdle = false;
   try {
     while (!ctx.signal.aborted) {
       // A fast source resolves every await as a microtask and would never let the thread see cancel or metrics
@@ -68,10 +70,15 @@ export async function driveSource(node: SourceNode | ValuesNode, out: Output, ct
         break;
       }
       if (isSourceEvent(element)) {
-        await handleEvent(element, ctx);
+        outputIdle = await handleEvent(element, ctx, outputIdle);
         continue;
       }
       if (element.numRows === 0) continue;
+      // Rows make an output that the driver marked idle active again (a watermark assigner does this itself).
+      if (outputIdle) {
+        ctx.markIdle?.(false);
+        outputIdle = false;
+      }
       if (ctx.signals) ctx.signals.currentSplit = reader.currentSplit?.() ?? DEFAULT_SPLIT;
       rowsOut.inc(element.numRows);
       batchesOut.inc();
@@ -84,17 +91,19 @@ export async function driveSource(node: SourceNode | ValuesNode, out: Output, ct
   }
 }
 
-async function handleEvent(e: SourceEvent, ctx: SourceRunContext): Promise<void> {
+/** Handles a reader's event; returns whether the driver has marked the task's output idle (a watermark ends that). */
+async function handleEvent(e: SourceEvent, ctx: SourceRunContext, outputIdle: boolean): Promise<boolean> {
   switch (e.kind) {
     case 'watermark':
       await ctx.emitWatermark?.(e.timestamp);
-      break;
+      return false;
     case 'idle':
-      if (!(await ctx.signals?.reportIdle(e.idle))) ctx.markIdle?.(e.idle);
-      break;
+      if (await ctx.signals?.reportIdle(e.idle)) return outputIdle;
+      if (e.idle !== outputIdle) ctx.markIdle?.(e.idle);
+      return e.idle;
     case 'split-finished':
       ctx.signals?.splitFinished(e.split);
-      break;
+      return outputIdle;
   }
 }
 
