@@ -42,9 +42,11 @@ export type UdafSite = 'GROUP BY' | 'window aggregation' | 'OVER aggregation';
  * Refuses UDAF calls an operator cannot run, at plan time: on updating input (-U/-D rows) every UDAF needs
  * retract(), so pandas UDAFs (which never have one) and general UDAFs without one are refused; in a non-windowed
  * GROUP BY, pandas UDAFs are refused even on append-only input (they need a group's complete rows, which only a
- * window bounds); where accumulators merge (`merging`: SESSION windows), general UDAFs need merge().
+ * window bounds), nor over unbounded OVER frames (`unboundedFrame`); where accumulators merge (`merging`: SESSION
+ * windows), general UDAFs need merge().
  */
-export function checkUdafCalls(calls: readonly AggregateCall[], site: UdafSite, updatingInput: boolean, options: { merging?: boolean } = {}): void {
+export function checkUdafCalls(calls: readonly AggregateCall[], site: UdafSite, updatingInput: boolean,
+  options: { readonly merging?: boolean; readonly unboundedFrame?: boolean } = {}): void {
   for (const call of calls) {
     const fn = call.udf;
     if (!fn) continue;
@@ -52,6 +54,11 @@ export function checkUdafCalls(calls: readonly AggregateCall[], site: UdafSite, 
     if (pandas && site === 'GROUP BY') {
       throw new PlanError(`pandas aggregate function ${fn.name} cannot run in a non-windowed GROUP BY: it needs all rows of a group at once, which a stream never has`, {
         hint: `Use it in a window aggregation (GROUP BY TUMBLE/HOP/CUMULATE/SESSION window_start, window_end) or an OVER window, or write it as a general AggregateFunction with accumulate()/retract() (udaf(MyAggregate())).`,
+      }, ErrorCodes.NOT_SUPPORTED);
+    }
+    if (pandas && options.unboundedFrame) {
+      throw new PlanError(`pandas aggregate function ${fn.name} cannot run over an unbounded OVER frame: it would need every row of the partition at each step`, {
+        hint: 'Use a bounded frame (ROWS/RANGE BETWEEN … PRECEDING AND CURRENT ROW), or write it as a general AggregateFunction.',
       }, ErrorCodes.NOT_SUPPORTED);
     }
     if (options.merging && !pandas && !fn.aggregate?.hasMerge) {

@@ -8,6 +8,8 @@ import { JoinOperator } from './join.ts';
 import { LimitOperator } from './limit.ts';
 import { createRankOperator } from './rank.ts';
 import { OverAggregateOperator } from './over-aggregate.ts';
+// User-defined aggregate functions in OVER windows (registers an OVER evaluator factory).
+import './over-aggregate-udaf.ts';
 import { SinkOperator } from './sink.ts';
 import { SortOperator } from './sort.ts';
 import { createUdfCallOperator } from './udf-call.ts';

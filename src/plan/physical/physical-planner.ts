@@ -6,7 +6,7 @@ import { isBounded } from '../logical/logical-node.ts';
 import { describeCorrelate } from '../logical/logical-correlate.ts';
 import { producesUpdates } from '../changelog-mode.ts';
 import { checkUdafCalls } from '../udaf-calls.ts';
-import { describeOverAggregate } from '../over-frame.ts';
+import { describeOverAggregate, isBoundedFrame } from '../over-frame.ts';
 import { chainOperators, type PlannedNode } from './chain-operators.ts';
 import type { JobGraph, Partitioning } from './job-graph.ts';
 import type { PhysicalNode } from './physical-node.ts';
@@ -144,6 +144,7 @@ class PhysicalPlanner {
         }, keyed ? this.parallelism : 1, [{ from: input, partitioning: keyed ? this.hash(node.partitionKeys) : { kind: 'global' } }]);
       }
       case 'over-aggregate': {
+        checkUdafCalls(node.aggregates, 'OVER aggregation', false, { unboundedFrame: !isBoundedFrame(node.frame) });
         const input = this.plan(node.input);
         const keyed = node.partitionKeys.length > 0;
         return this.add({

@@ -5,19 +5,24 @@ import type { AggregateCall } from '../../plan/aggregate-call.ts';
 import { producesUpdates } from '../../plan/changelog-mode.ts';
 import type { LogicalNode } from '../../plan/logical/logical-node.ts';
 import { overAggregateNode } from '../../plan/over-frame.ts';
+import { udafArgumentCasts, udafResultType } from '../../plan/udaf-calls.ts';
 import { formatDataType } from '../../types/data-type.ts';
 import type { CallExpr, SelectQuery, SqlExpr } from '../ast.ts';
 import { stripPositions } from '../walk.ts';
 import { at, bindExpr, inputRef, projectNode, scopeHooks, type PlannerContext } from './context.ts';
 import { fail, unsupported } from './errors.ts';
-import { aggregateCalls, exprKey, windowCalls } from './expr-key.ts';
+import { aggregateCalls, exprKey, userAggregate, windowCalls } from './expr-key.ts';
 import { checkNamedWindows, orderItem, overFrame, resolveWindow, type ResolvedWindow } from './over-window-spec.ts';
 import { fieldsOf, resolveName, uniqueNames, type RelPlan } from './scope.ts';
 import type { SelectEntry } from './select-planner.ts';
 import { distinctNode } from './set-planner.ts';
 
-/** Whether a window call is an OVER aggregate (`SUM(x) OVER …`) rather than a ranking function (ROW_NUMBER). */
-export const isOverAggregate = (call: CallExpr): boolean => isAggregateFunction(call.canonical);
+/**
+ * Whether a window call is an OVER aggregate (`SUM(x) OVER …`, or a user-defined aggregate function of the catalog)
+ * rather than a ranking function (ROW_NUMBER).
+ */
+export const isOverAggregate = (call: CallExpr, ctx?: PlannerContext): boolean =>
+  isAggregateFunction(call.canonical) || (ctx !== undefined && userAggregate(ctx, call) !== undefined);
 
 /**
  * Plans a SELECT whose select list holds aggregates with OVER windows, as Flink's streaming OverAggregate: all on one
@@ -27,7 +32,7 @@ export const isOverAggregate = (call: CallExpr): boolean => isAggregateFunction(
  * aggregate; the select list is then evaluated over its output with each OVER call read from its column.
  */
 export function planOverSelect(ctx: PlannerContext, rel: RelPlan, q: SelectQuery, entries: readonly SelectEntry[], calls: readonly CallExpr[]): RelPlan {
-  const ranking = calls.find((c) => !isOverAggregate(c));
+  const ranking = calls.find((c) => !isOverAggregate(c, ctx));
   if (ranking) {
     unsupported(ctx.sql, ranking.pos, `${ranking.canonical}() OVER (…) together with OVER aggregates in one SELECT`,
       'Compute the OVER aggregates in a subquery and rank its result (or the other way round).');
@@ -77,11 +82,16 @@ export function planOverSelect(ctx: PlannerContext, rel: RelPlan, q: SelectQuery
     const key = exprKey(ctx, rel, { ...call, over: undefined });
     if (callIndex.has(key)) continue;
     callIndex.set(key, specs.length);
-    const args = call.args.length === 1 && call.args[0].kind === 'star' ? [] : call.args.map((a) => {
+    const udf = userAggregate(ctx, call);
+    let args = call.args.length === 1 && call.args[0].kind === 'star' ? [] : call.args.map((a) => {
       if (a.kind === 'star') fail(ctx.sql, a.pos, `${call.canonical}(*) is not valid; only COUNT(*) takes *`);
       return column(a);
     });
-    if (args.length === 0 && call.canonical !== 'COUNT') fail(ctx.sql, call.pos, `${call.canonical}() needs an argument`);
+    if (udf) {
+      // Arguments cast to the function's declared input types become computed columns too.
+      const casts = at(ctx.sql, call.pos, () => udafArgumentCasts(udf, args.map((i) => exprs[i].type), call.distinct));
+      args = args.map((i, k) => (casts[k] === null ? i : column({ kind: 'cast', expr: call.args[k], type: casts[k]!, tryCast: false, pos: call.args[k].pos })));
+    } else if (args.length === 0 && call.canonical !== 'COUNT') fail(ctx.sql, call.pos, `${call.canonical}() needs an argument`);
     const filter = call.filter ? column(call.filter) : null;
     if (filter !== null && exprs[filter].type.kind !== 'BOOLEAN') {
       fail(ctx.sql, call.filter!.pos, `FILTER (WHERE …) needs a BOOLEAN condition, got ${formatDataType(exprs[filter].type)}`, ErrorCodes.TYPE_MISMATCH);
@@ -92,6 +102,8 @@ export function planOverSelect(ctx: PlannerContext, rel: RelPlan, q: SelectQuery
   const input = exprs.length === rel.node.schema.length ? rel.node : projectNode(rel.node, exprs, uniqueNames(names));
   const aggNames = uniqueNames([...input.schema.names, ...specs.map((_, j) => `w0$o${j}`)]).slice(input.schema.length);
   const aggregates: AggregateCall[] = specs.map((s, j) => {
+    const udf = userAggregate(ctx, s.call);
+    if (udf) return { fn: udf.name, args: s.args, distinct: false, filter: s.filter, type: udafResultType(udf), name: aggNames[j], udf };
     const { fn, type } = at(ctx.sql, s.call.pos, () => resolveAggregate(s.call.canonical, s.args.map((i) => input.schema.columns[i].type), s.call.distinct));
     return { fn, args: s.args, distinct: s.call.distinct, filter: s.filter, type, name: aggNames[j] };
   });

@@ -40,7 +40,7 @@ export function planSelect(ctx: PlannerContext, q: SelectQuery): RelPlan {
   const entries = expandSelectList(ctx, rel, q.items);
   const windows = q.items.flatMap((i) => windowCalls(i.expr));
   if (windows.length > 0) {
-    return windows.some(isOverAggregate) ? planOverSelect(ctx, rel, q, entries, windows) : planRankSelect(ctx, rel, q, entries, windows);
+    return windows.some((c) => isOverAggregate(c, ctx)) ? planOverSelect(ctx, rel, q, entries, windows) : planRankSelect(ctx, rel, q, entries, windows);
   }
 
   const grouped = (q.groupBy !== undefined && q.groupBy.length > 0) || q.having !== undefined
