@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { ConnectorRegistry, defaultRegistry, OptionReader, checkUnknownOptions, blackholeSink } from '../../src/connectors/index.ts';
 
 test('default registry has the built-ins', () => {
-  assert.deepEqual(defaultRegistry.identifiers(), ['blackhole', 'datagen', 'filesystem', 'print', 'scripted']);
-  assert.deepEqual(defaultRegistry.identifiers('source'), ['datagen', 'filesystem']);
+  assert.deepEqual(defaultRegistry.identifiers(), ['blackhole', 'datagen', 'filesystem', 'nexmark', 'print', 'scripted']);
+  assert.deepEqual(defaultRegistry.identifiers('source'), ['datagen', 'filesystem', 'nexmark', 'scripted']);
   assert.equal(defaultRegistry.sink('PRINT').identifier, 'print');
 });
 
