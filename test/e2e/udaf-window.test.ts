@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { call, col, lit, Tumble } from '../../src/index.ts';
 import { closeInspectors } from '../../src/udf/python/inspect.ts';
 import { sortBy, testEnv } from './helpers.ts';
 
@@ -15,7 +16,7 @@ async function bids(env: ReturnType<typeof testEnv>, rows: [string, number, numb
     WITH ('connector' = 'scripted', 'script' = '${script}')`);
 }
 
-describe('user-defined aggregate functions in window aggregation (SQL)', () => {
+describe('user-defined aggregate functions in window and OVER aggregation (SQL and Table API)', () => {
   it('TUMBLE windows: general and pandas Python UDAFs beside built-ins, NULL arguments', async () => {
     const env = testEnv();
     await bids(env, [['a', 2, 1, 1], ['b', 4, 2, 3], ['a', 6, 3, 7], ['a', 10, null, 12], ['b', 1, 1, 14]]);
@@ -59,5 +60,21 @@ describe('user-defined aggregate functions in window aggregation (SQL)', () => {
     ]);
     assert.throws(() => env.sqlQuery('SELECT mean_udaf(CAST(price AS DOUBLE)) OVER (PARTITION BY k ORDER BY ts) FROM bids').execute(),
       /pandas aggregate function mean_udaf cannot run over an unbounded OVER frame/);
+  });
+
+  it('Table API group window: window(Tumble...).groupBy(col(w), k).select(...) with a pandas and a general UDAF', async () => {
+    const env = testEnv();
+    await bids(env, [['a', 2, 1, 1], ['b', 4, 2, 3], ['a', 6, 3, 7], ['a', 10, null, 12], ['b', 1, 1, 14]]);
+    await env.createPythonFunction('weighted_avg', 'udfs/udafs.py:weighted_avg');
+    await env.createPythonFunction('mean_udaf', 'udfs/udafs.py:mean_udaf');
+    const rows = await env.from('bids').window(Tumble.over(lit(10).seconds()).on(col('ts')).as('w')).groupBy(col('w'), col('k')).select(
+      col('k'), col('w').start().as('ws'), call('weighted_avg', col('price'), col('qty')).as('wavg'), call('mean_udaf', col('price').cast('DOUBLE')).as('mean'),
+    ).execute().collect();
+    const got = sortBy(rows.map((r): Record<string, unknown> => ({ ...r.toObject(), ws: (r.get('ws') as Date).toISOString().slice(14, 19) })),
+      (r) => `${String(r.k)}${String(r.ws)}`);
+    assert.deepEqual(got, [
+      { k: 'a', ws: '00:00', wavg: 5, mean: 4 }, { k: 'a', ws: '00:10', wavg: null, mean: 10 },
+      { k: 'b', ws: '00:00', wavg: 4, mean: 4 }, { k: 'b', ws: '00:10', wavg: 1, mean: 1 },
+    ]);
   });
 });

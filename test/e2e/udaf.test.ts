@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { col, PlanError, UdfError } from '../../src/index.ts';
+import { call, col, PlanError, UdfError } from '../../src/index.ts';
 import { closeInspectors } from '../../src/udf/python/inspect.ts';
 import { pythonWorkerPids, sortBy, testEnv } from './helpers.ts';
 
@@ -103,6 +103,23 @@ describe('user-defined aggregate functions in SQL GROUP BY', () => {
     });
     for (let i = 0; i < 50 && jobWorkers().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(jobWorkers(), []);
+  });
+
+  it('Table API: groupBy(...).select(call(udaf, ...)) with retraction from an upstream groupBy', async () => {
+    const env = ordersEnv({ 'table.exec.batch-size': 2 });
+    await env.createPythonFunction('weighted_avg', 'udfs/udafs.py:weighted_avg');
+    await env.createTypeScriptFunction('ts_wavg', 'ts-udfs/aggregates.ts', 'tsWeightedAvg');
+    const perItem = env.from('orders').groupBy(col('region'), col('item'))
+      .select(col('region'), col('item'), col('price').max().as('max_price'), col('*').count().as('cnt'));
+    const rows = await perItem.groupBy(col('region')).select(
+      col('region'),
+      call('weighted_avg', col('max_price'), col('cnt')).as('wavg'),
+      call('ts_wavg', col('max_price').cast('DOUBLE'), col('cnt')).as('ts_wavg'),
+    ).execute().materialize();
+    assert.deepEqual(sortBy(rows.map((r) => r.toObject()), (r) => r.region as string), [
+      { region: 'eu', wavg: 7, ts_wavg: 7 },
+      { region: 'us', wavg: 20 / 3, ts_wavg: 20 / 3 },
+    ]);
   });
 
   it('Table API: registered functions, a UDAF result filtered and projected with the Table API', async () => {
