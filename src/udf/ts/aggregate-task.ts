@@ -30,7 +30,8 @@ export interface AggregateTask {
   /** Index of the function in the runner (metrics registry slot). */
   readonly fnIndex: number;
   readonly functionCount: number;
-  readonly fn: { readonly name: string; readonly modulePath: string; readonly exportName: string };
+  /** `accumulatorType`: the type the function was registered with (its state's version), checked against the module. */
+  readonly fn: { readonly name: string; readonly modulePath: string; readonly exportName: string; readonly accumulatorType: string };
   readonly mode: 'accumulate' | 'merge' | 'complete';
   readonly groups: number;
   readonly rows: number;
@@ -68,6 +69,12 @@ const KIND_NAMES = ['+I', '-U', '+U', '-D'];
 export async function runAggregateTask(task: AggregateTask): Promise<unknown> {
   try {
     const spec = await loadAggregateFunction(task.fn.modulePath, task.fn.exportName, task.fn.name);
+    const declared = formatDataType(spec.accumulatorType);
+    if (declared !== task.fn.accumulatorType) {
+      throw new UdfError(ErrorCodes.FUNCTION_SIGNATURE,
+        `Aggregate function '${task.fn.name}' (${task.fn.modulePath}) now declares accumulator type ${declared}, but its state was registered as ${task.fn.accumulatorType}`,
+        { udf: task.fn.name }, { hint: 'The module changed after the function was registered; register it again (accumulator state written under the old type cannot be reused).' });
+    }
     const registry = registriesFor(task.clientId, task.functionCount)[task.fnIndex];
     return new AggregateCall(task, spec, registry).run();
   } catch (e) {

@@ -4,6 +4,7 @@ import { TsUdfOptions } from '../../config/options.ts';
 import { ErrorCodes, WeirError } from '../../errors/weir-error.ts';
 import { PlanError, WorkerCrashError } from '../../errors/errors.ts';
 import { deserializeError } from '../../errors/serialize.ts';
+import { formatDataType } from '../../types/data-type.ts';
 import type { FunctionDefinition, TsFunctionDefinition } from '../function-definition.ts';
 import type { UdfBackendContext } from '../udf-backend.ts';
 import type {
@@ -89,7 +90,7 @@ export class TsUdafRunner implements UdafRunner {
     let at = 1 + rows.args.length;
     const task: AggregateTask = {
       kind: 'aggregate', clientId: this.clientId, fnIndex: fn, functionCount: this.functions.length,
-      fn: { name: def.name, modulePath: def.modulePath, exportName: def.exportName },
+      fn: { name: def.name, modulePath: def.modulePath, exportName: def.exportName, accumulatorType: accumulatorTypeOf(def) },
       mode, groups, rows: rows.rows, groupIds: c[0], args: c.slice(1, at),
       kinds: rows.kinds ? c[at++] : undefined,
       sources: sources ? c[at++] : undefined,
@@ -131,6 +132,9 @@ export class TsUdafRunner implements UdafRunner {
     return error;
   }
 }
+
+/** The registered accumulator type, as the worker formats the module's declaration. */
+const accumulatorTypeOf = (def: TsFunctionDefinition): string => (def.aggregate?.accumulatorType ? formatDataType(def.aggregate.accumulatorType) : 'none');
 
 interface Decoded {
   readonly results: arrow.Data | null;

@@ -71,6 +71,27 @@ describe('group aggregation with UDAFs: languages and failures', () => {
     await h.close();
   });
 
+  it('state written under one accumulator type is refused by an operator whose UDAF declares another', async () => {
+    const h1 = await aggHarness(aggNode(s, [0], [udaf('weighted_avg', [1, 2])]), 'hashmap', CONFIG);
+    await h1.feed(rows(s, ['+I', 'a', 2, 1, true, 0]));
+    const snapshot = h1.state()!.snapshot(1);
+    // The same call name, now backed by a function whose accumulator is ROW<n BIGINT>.
+    const other: AggregateCall = { ...udaf('count_nulls', [1]), name: 'weighted_avg', udf: { ...fns.count_nulls, name: 'weighted_avg' } };
+    const h2 = await aggHarness(aggNode(s, [0], [other]), 'hashmap', CONFIG);
+    try {
+      assert.throws(() => h2.state()!.restore([snapshot]), (e: Error & { code?: string }) => {
+        assert.equal(e.code, 'RESTORE_FAILED');
+        assert.match(e.message, /udaf\(weighted_avg:ROW<f0 BIGINT, f1 BIGINT>\)/);
+        assert.match(e.message, /udaf\(weighted_avg:ROW<n BIGINT>\)/);
+        return true;
+      });
+    } finally {
+      snapshot.release();
+      await h1.close();
+      await h2.close();
+    }
+  });
+
   it('a Python exception fails the batch with the traceback, the function and the operator', async () => {
     const node = aggNode(s, [0], [udaf('fail_on_13', [1])]);
     const h = await aggHarness(node, 'hashmap', CONFIG);

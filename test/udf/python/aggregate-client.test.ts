@@ -103,3 +103,15 @@ describe('Python UDAF runner', () => {
     assert.deepEqual(read(r.results!, 'ARRAY<BIGINT>'), [[9n, 5n]]);
   });
 });
+
+describe('state versioning', () => {
+  test('a runner refuses a function that now declares another accumulator type than at registration', async () => {
+    const stale = { ...defs.weighted_avg, aggregate: { ...defs.weighted_avg.aggregate!, accumulatorType: parseDataType('ROW<f0 DOUBLE, f1 BIGINT>') } };
+    await assert.rejects(openUdafRunner([stale], backendContext()), (e: UdfError) => {
+      assert.equal(e.code, 'FUNCTION_SIGNATURE');
+      assert.match(e.message, /now declares accumulator type ROW<f0 BIGINT, f1 BIGINT>, but its state was registered as ROW<f0 DOUBLE, f1 BIGINT>/);
+      assert.match(e.hint ?? '', /register it again/);
+      return true;
+    });
+  });
+});

@@ -75,3 +75,13 @@ describe('TypeScript aggregate functions', () => {
     });
   });
 });
+
+test('a runner refuses a function whose module now declares another accumulator type than at registration', async () => {
+  const def = await inspectTsFunction('tsWeightedAvg', MODULE, 'tsWeightedAvg');
+  const stale = { ...def, aggregate: { ...def.aggregate!, accumulatorType: parseDataType('ROW<sum DOUBLE>') } };
+  await assert.rejects(openUdafRunner([stale], backendContext({ 'ts.worker.pool-size': '1' })), (e: UdfError) => {
+    assert.equal(e.code, 'FUNCTION_SIGNATURE');
+    assert.match(e.message, /now declares accumulator type ROW<sum DOUBLE, weight BIGINT>, but its state was registered as ROW<sum DOUBLE>/);
+    return true;
+  });
+});
