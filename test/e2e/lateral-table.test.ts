@@ -55,6 +55,14 @@ describe('Table functions through the Table API', () => {
       [[1, 'hello', 5], [1, 'big', 3], [1, 'world', 5], [2, null, null], [3, null, null], [4, 'x', 1]]);
   });
 
+  it('runs a PyFlink udtf module with only its imports changed', async () => {
+    const env = testEnv({ baseDir: new URL('../../python/tests/fixtures', import.meta.url).pathname });
+    await env.createPythonFunction('explode', 'pyflink_style_udtfs.py:explode');
+    const t = env.fromValues([['a', 2], [null, 3], ['b', 0]], { s: 'STRING', n: 'BIGINT' });
+    const rows = await t.leftOuterJoinLateral(call('explode', col('s'), col('n'))).select(col('s'), col('item'), col('pos')).execute().toObjects();
+    assert.deepEqual(plain(rows), [['a', 'a', 0n], ['a', 'a', 1n], [null, null, null], ['b', null, null]]);
+  });
+
   it('clear errors: scalar function joined laterally, table function in select, wrong alias count, name clash', async () => {
     const env = testEnv();
     await env.createPythonFunction('split', 'udfs/table_udfs.py:split');
