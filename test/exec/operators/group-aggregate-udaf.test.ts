@@ -71,6 +71,21 @@ describe('group aggregation with UDAFs: languages and failures', () => {
     await h.close();
   });
 
+  it('mini-batch: rows of several batches fold into one request and one change per key', async () => {
+    const config = { ...CONFIG, 'table.exec.mini-batch.enabled': 'true', 'table.exec.mini-batch.size': '100', 'table.exec.mini-batch.allow-latency': '1 h' };
+    const h = await aggHarness(aggNode(s, [0], [udaf('weighted_avg', [1, 2]), call(s, 'COUNT', [])]), 'hashmap', config);
+    try {
+      await h.feed(rows(s, ['+I', 'a', 2, 1, true, 0], ['+I', 'b', 1, 1, true, 0]));
+      await h.feed(rows(s, ['+I', 'a', 4, 1, true, 0], ['-D', 'b', 1, 1, true, 0], ['+I', 'b', 7, 1, true, 0]));
+      assert.deepEqual(h.drain(), []);
+      await h.op.processWatermark!(0);
+      assert.deepEqual(h.drain(), ['+I[a, 3.0, 2]', '+I[b, 7.0, 1]']);
+      assert.equal((h.op as unknown as { ctx: { metrics: { snapshot(): Record<string, unknown> } } }).ctx.metrics.snapshot()['udf.weighted_avg.batches'], 1);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('state written under one accumulator type is refused by an operator whose UDAF declares another', async () => {
     const h1 = await aggHarness(aggNode(s, [0], [udaf('weighted_avg', [1, 2])]), 'hashmap', CONFIG);
     await h1.feed(rows(s, ['+I', 'a', 2, 1, true, 0]));
