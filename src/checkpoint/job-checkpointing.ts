@@ -145,3 +145,17 @@ export class JobCheckpointing {
     return { ...stats, restarts: this.restarts, lastRestore: this.lastRestore };
   }
 }
+
+/** The numeric checkpoint figures under Flink's job metric names, for the raw metrics (HTTP, Prometheus). */
+export function checkpointMetricsRaw(c: CheckpointMetrics): Record<string, number> {
+  return {
+    'job.numberOfCompletedCheckpoints': c.completed,
+    'job.numberOfFailedCheckpoints': c.failed,
+    'job.numberOfInProgressCheckpoints': c.inProgress,
+    'job.lastCheckpointDuration': c.lastDurationMs,
+    'job.lastCheckpointSize': c.lastSizeBytes,
+    'job.lastCheckpointAlignmentTime': c.lastAlignmentMs,
+    'job.lastCheckpointRestoreTimestamp': c.lastRestore?.restoredAt ?? -1,
+    'job.numRestarts': c.restarts,
+  };
+}

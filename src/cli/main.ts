@@ -4,7 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { onJobSubmitted } from '../api/job-events.ts';
 import { WeirError } from '../errors/weir-error.ts';
 import type { JobClient } from '../exec/job/job-client.ts';
-import { formatUdfTable } from './metrics-table.ts';
+import { formatCheckpointSummary, formatUdfTable } from './metrics-table.ts';
+import { CheckpointOptions } from '../config/options.ts';
 import { trackProgress } from './progress.ts';
 import type { MetricsSnapshot } from '../metrics/metric-group.ts';
 import { startMetricsServer } from '../metrics/http/metrics-server.ts';
@@ -27,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-D, --define <key=value...>', 'configuration options, e.g. -D python.worker.pool-size=2')
     .option('-q, --quiet', 'no progress line and no metrics table')
     .option('--metrics-port <port>', 'serve live metrics on 127.0.0.1:<port> (/metrics Prometheus text, /metrics.json)')
+    .option('--restore <dir>', 'start from a completed checkpoint: a chk-<n> directory, a job\'s checkpoint directory or state.checkpoints.dir (sets execution.savepoint.path)')
     .action(async (file: string, opts: RunOptions) => {
       exitCode = await runFile(file, opts);
     });
@@ -36,7 +38,8 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<file>', 'SQL file, e.g. examples/orders.sql')
     .option('-p, --parallelism <n>', 'default parallelism (sets parallelism.default)')
     .option('-D, --define <key=value...>', 'configuration options, e.g. -D python.worker.pool-size=2')
-    .action(async (file: string, opts: { parallelism?: string; define?: string[] }) => {
+    .option('--restore <dir>', 'start the INSERT jobs from a completed checkpoint (sets execution.savepoint.path)')
+    .action(async (file: string, opts: { parallelism?: string; define?: string[]; restore?: string }) => {
       const { runSqlFile } = await import('./sql-command.ts');
       exitCode = await runSqlFile(file, opts);
     });
@@ -59,7 +62,7 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-interface RunOptions { parallelism?: string; define?: string[]; quiet?: boolean; metricsPort?: string }
+interface RunOptions { parallelism?: string; define?: string[]; quiet?: boolean; metricsPort?: string; restore?: string }
 
 async function runFile(file: string, opts: RunOptions): Promise<number> {
   // Options reach jobs through the environment, so a job file needs no CLI-specific code.
@@ -69,6 +72,7 @@ async function runFile(file: string, opts: RunOptions): Promise<number> {
     if (eq <= 0) { process.stderr.write(`-D expects key=value, got '${d}'\n`); return 2; }
     process.env[`WEIR_CONF_${d.slice(0, eq)}`] = d.slice(eq + 1);
   }
+  if (opts.restore) process.env[`WEIR_CONF_${CheckpointOptions.RESTORE_PATH.key}`] = resolve(opts.restore);
   const jobs: Promise<void>[] = [];
   const live = new Map<string, MetricsSnapshot>();
   const server = opts.metricsPort ? await serveMetrics(Number(opts.metricsPort), live) : null;
@@ -112,6 +116,7 @@ async function watch(job: JobClient, name: string, verbose: boolean, live: Map<s
     if (verbose && job.graph.bounded) {
       process.stderr.write(`\n[${name}] ${result.status} in ${(result.durationMs / 1000).toFixed(2)} s\n${formatUdfTable(result.metrics)}\n`);
     }
+    if (verbose && result.metrics.checkpoints) process.stderr.write(`[${name}] ${formatCheckpointSummary(result.metrics.checkpoints)}\n`);
   } catch {
     stopProgress();
     if (poll) clearInterval(poll);

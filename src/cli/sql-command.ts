@@ -9,6 +9,8 @@ import { executeStatement } from '../sql/planner/statement-executor.ts';
 export interface SqlCommandOptions {
   readonly parallelism?: string;
   readonly define?: readonly string[];
+  /** A completed checkpoint to start the INSERT jobs from (`execution.savepoint.path`). */
+  readonly restore?: string;
 }
 
 /**
@@ -26,6 +28,7 @@ export async function runSqlFile(file: string, opts: SqlCommandOptions, out: (s:
     config[d.slice(0, eq)] = d.slice(eq + 1);
   }
   if (opts.parallelism) config['parallelism.default'] = opts.parallelism;
+  if (opts.restore) config['execution.savepoint.path'] = resolve(opts.restore);
   const path = resolve(file);
   try {
     const text = await readFile(path, 'utf8');

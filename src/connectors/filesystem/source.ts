@@ -14,7 +14,8 @@ import { splitCsv } from './csv.ts';
 import { filesForSubtask } from './files.ts';
 import type { FsOptions } from './fs-options.ts';
 import { parseJson } from './json-parse.ts';
-import { readRecords, type TextRecord } from './records.ts';
+import { readRecords, type RecordStart, type TextRecord } from './records.ts';
+import { FsRestoredFiles, type FsPosition } from './fs-position.ts';
 import { FieldParseError, fromJson, parseText } from './text-values.ts';
 
 /**
@@ -22,6 +23,8 @@ import { FieldParseError, fromJson, parseText } from './text-values.ts';
  * value arrays and emitting a batch every `table.exec.batch-size` rows. Each file is a split (its own watermark);
  * a `split-finished` event follows its last batch. Bad records fail with BAD_RECORD (file, line,
  * byte offset) unless `<format>.ignore-parse-errors`, which skips them and counts them in `numRecordsInErrors`.
+ * Replayable: its position (files done, and the byte offset or Arrow batch in the current file) is checkpointed,
+ * and a restored reader skips what was read, at any parallelism.
  */
 export class FsReader implements SourceReader {
   private readonly batches: AsyncGenerator<SourceElement>;
@@ -29,8 +32,13 @@ export class FsReader implements SourceReader {
   private split = '';
   private readonly errors: Counter;
   private readonly batchSize: number;
+  /** Files read to the end, and where the current one stands (at the last batch returned). */
+  private readonly done: string[] = [];
+  private current: FsPosition['current'] = null;
+  private readonly restored: FsRestoredFiles | null;
 
   constructor(private readonly opts: FsOptions, private readonly schema: Schema, private readonly ctx: ConnectorContext) {
+    this.restored = ctx.restoredPositions ? new FsRestoredFiles(ctx.restoredPositions) : null;
     this.errors = ctx.metrics.counter('numRecordsInErrors');
     this.batchSize = Math.max(1, ctx.config.get(CoreOptions.BATCH_SIZE));
     this.batches = this.all();
@@ -44,27 +52,37 @@ export class FsReader implements SourceReader {
 
   currentSplit(): string { return this.split; }
 
+  snapshotPosition(): FsPosition {
+    return { done: [...this.done], current: this.current };
+  }
+
   async close(): Promise<void> {
     await this.batches.return(undefined);
   }
 
   private async *all(): AsyncGenerator<SourceElement> {
     for (const file of await filesForSubtask(this.opts.path, this.ctx.subtaskIndex, this.ctx.parallelism)) {
+      if (this.restored?.isDone(file)) { this.done.push(file); continue; }
       this.split = file;
-      if (this.opts.format === 'arrow') yield* this.arrowFile(file);
-      else yield* this.textFile(file);
+      const cursor = this.restored?.cursor(file);
+      if (this.opts.format === 'arrow') yield* this.arrowFile(file, cursor && 'batches' in cursor ? cursor.batches : 0);
+      else yield* this.textFile(file, cursor && 'offset' in cursor ? cursor : undefined);
+      this.done.push(file);
+      this.current = null;
       yield { kind: 'split-finished', split: file };
     }
   }
 
-  private async *textFile(file: string): AsyncGenerator<ChangeBatch> {
+  private async *textFile(file: string, from?: RecordStart): AsyncGenerator<ChangeBatch> {
     const csv = this.opts.format === 'csv';
     const parse = csv ? this.csvRow.bind(this) : this.jsonRow.bind(this);
     const ignore = csv ? this.opts.csv.ignoreParseErrors : this.opts.json.ignoreParseErrors;
     const columns: unknown[][] = this.schema.columns.map(() => []);
     let rows = 0;
-    let first = true;
-    for await (const record of readRecords(file, csv ? this.opts.csv.quote : undefined, this.ctx.signal)) {
+    // A resumed file is past its header.
+    let first = from === undefined;
+    for await (const record of readRecords(file, csv ? this.opts.csv.quote : undefined, this.ctx.signal, from)) {
+      this.current = { file, cursor: { offset: record.end, line: record.nextLine } };
       if (first && csv && this.opts.csv.header) { first = false; continue; }
       first = false;
       if (record.text.trim() === '' || (csv && this.opts.csv.allowComments && record.text.startsWith('#'))) continue;
@@ -117,7 +135,7 @@ export class FsReader implements SourceReader {
     }
   }
 
-  private async *arrowFile(file: string): AsyncGenerator<ChangeBatch> {
+  private async *arrowFile(file: string, skip: number): AsyncGenerator<ChangeBatch> {
     const handle = await open(file);
     try {
       const magic = Buffer.alloc(6);
@@ -125,7 +143,12 @@ export class FsReader implements SourceReader {
       // IPC files start with ARROW1 and need random access; streams are read sequentially.
       const source = magic.toString('latin1') === 'ARROW1' ? handle : createReadStream(file, { signal: this.ctx.signal });
       const reader = await arrow.RecordBatchReader.from(source as never);
-      for await (const rb of reader as AsyncIterable<arrow.RecordBatch>) yield this.project(file, rb);
+      let batches = 0;
+      for await (const rb of reader as AsyncIterable<arrow.RecordBatch>) {
+        if (++batches <= skip) continue;
+        this.current = { file, cursor: { batches } };
+        yield this.project(file, rb);
+      }
     } finally {
       await handle.close();
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { TaskRestore } from '../../checkpoint/checkpoint-messages.ts';
-import { JobCheckpointing } from '../../checkpoint/job-checkpointing.ts';
+import { checkpointMetricsRaw, JobCheckpointing } from '../../checkpoint/job-checkpointing.ts';
 import { deserializeError } from '../../errors/serialize.ts';
 import { ErrorCodes, WeirError } from '../../errors/weir-error.ts';
 import { mergeSnapshots } from '../../metrics/merge-snapshots.ts';
@@ -127,8 +127,9 @@ export class JobClient {
   }
 
   private summarize(raw: MetricsSnapshot): JobMetrics {
-    const summary = summarizeMetrics(this.graph, raw);
-    return this.checkpointing ? { ...summary, checkpoints: this.checkpointing.metrics() } : summary;
+    if (!this.checkpointing) return summarizeMetrics(this.graph, raw);
+    const checkpoints = this.checkpointing.metrics();
+    return { ...summarizeMetrics(this.graph, { ...raw, ...checkpointMetricsRaw(checkpoints) }), checkpoints };
   }
 
   /** Starts one deployment of every task (restoring `restores` when the job resumes from a checkpoint). */
