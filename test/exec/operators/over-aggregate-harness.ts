@@ -73,7 +73,6 @@ export async function overHarness(node: OverAggregateNode, backend = 'hashmap', 
     feed: (...rows) => op.processBatch(batchFromRows(input, rows)),
     watermark: (t) => op.processWatermark(t),
     drain() { const lines = out.flatMap(format); out.length = 0; return lines; },
-    outBatches: () => out,
     batches: () => emitted,
     late() {
       const lines = recorder.late.flatMap(({ batch, rows }) => rows.map((r) => format(batch.slice(r, r + 1))[0]));
