@@ -1,3 +1,4 @@
+import { keyString } from '../state/key-encoding.ts';
 import { keyGroupOf } from '../state/key-groups.ts';
 
 /** A timer as it fires: which key (encoded key columns and their exchange hash), which namespace, when. */
@@ -94,10 +95,16 @@ export class InternalTimerService {
   }
 }
 
+/** A heap entry: the timer, its registration order (ties) and its identity (computed once, at registration). */
+interface Entry {
+  readonly timer: Timer;
+  readonly seq: number;
+  readonly id: string;
+}
+
 /** A min-heap of timers by time with a set for uniqueness and lazy deletion. */
 class TimerQueue {
-  private heap: Timer[] = [];
-  private seqOf: number[] = [];
+  private heap: Entry[] = [];
   private readonly live = new Map<string, Timer>();
   private seq = 0;
 
@@ -107,7 +114,7 @@ class TimerQueue {
     const id = timerId(t.key, t.namespace, t.time);
     if (this.live.has(id)) return;
     this.live.set(id, t);
-    this.push(t, this.seq++);
+    this.push({ timer: t, seq: this.seq++, id });
   }
 
   remove(key: Uint8Array, namespace: number, time: number): void {
@@ -117,39 +124,37 @@ class TimerQueue {
 
   peekTime(): number | null {
     this.dropDead();
-    return this.heap.length ? this.heap[0].time : null;
+    return this.heap.length ? this.heap[0].timer.time : null;
   }
 
   popUpTo(time: number): Timer[] {
     const out: Timer[] = [];
     for (;;) {
       this.dropDead();
-      if (this.heap.length === 0 || this.heap[0].time > time) return out;
-      const t = this.pop();
-      this.live.delete(timerId(t.key, t.namespace, t.time));
-      out.push(t);
+      if (this.heap.length === 0 || this.heap[0].timer.time > time) return out;
+      const e = this.pop();
+      this.live.delete(e.id);
+      out.push(e.timer);
     }
   }
 
   all(): Timer[] { return [...this.live.values()].sort((a, b) => a.time - b.time); }
 
   private dropDead(): void {
-    while (this.heap.length && this.live.get(timerId(this.heap[0].key, this.heap[0].namespace, this.heap[0].time)) !== this.heap[0]) this.pop();
+    while (this.heap.length && this.live.get(this.heap[0].id) !== this.heap[0].timer) this.pop();
   }
 
   private less(i: number, j: number): boolean {
     const a = this.heap[i], b = this.heap[j];
-    return a.time < b.time || (a.time === b.time && this.seqOf[i] < this.seqOf[j]);
+    return a.timer.time < b.timer.time || (a.timer.time === b.timer.time && a.seq < b.seq);
   }
 
   private swap(i: number, j: number): void {
     [this.heap[i], this.heap[j]] = [this.heap[j], this.heap[i]];
-    [this.seqOf[i], this.seqOf[j]] = [this.seqOf[j], this.seqOf[i]];
   }
 
-  private push(t: Timer, seq: number): void {
-    this.heap.push(t);
-    this.seqOf.push(seq);
+  private push(e: Entry): void {
+    this.heap.push(e);
     let i = this.heap.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -159,12 +164,11 @@ class TimerQueue {
     }
   }
 
-  private pop(): Timer {
+  private pop(): Entry {
     const top = this.heap[0];
     const last = this.heap.length - 1;
     this.swap(0, last);
     this.heap.pop();
-    this.seqOf.pop();
     let i = 0;
     for (;;) {
       const l = 2 * i + 1, r = l + 1;
@@ -179,5 +183,5 @@ class TimerQueue {
 }
 
 function timerId(key: Uint8Array, namespace: number, time: number): string {
-  return `${time}|${namespace}|${Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1')}`;
+  return `${time}|${namespace}|${keyString(key)}`;
 }

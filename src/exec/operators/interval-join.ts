@@ -2,7 +2,7 @@ import type * as arrow from 'apache-arrow';
 import { ChangeBatch } from '../../batch/change-batch.ts';
 import { RowKind } from '../../batch/row-kind.ts';
 import type { IntervalJoinNode } from '../../plan/physical/physical-node.ts';
-import type { MapState } from '../../state/keyed-state.ts';
+import type { MapState, ValueState } from '../../state/keyed-state.ts';
 import { keyString } from '../../state/key-encoding.ts';
 import { float64Serializer, msgpackSerializer } from '../../state/serializers.ts';
 import type { InternalTimerService, Timer } from '../../time/timer-service.ts';
@@ -16,6 +16,7 @@ import { encodeKeys } from './keyed/key-encoding.ts';
 import { PairCondition } from './keyed/pair-condition.ts';
 import { columnsFromRows, RowReader, type InternalRow } from './keyed/row-codec.ts';
 import { timestampMillis } from './keyed/time-column.ts';
+import { ProcessingTimeWakeUp } from './window/processing-wakeup.ts';
 
 /** Output rows collected before they are emitted as one batch. */
 const EMIT_CHUNK_ROWS = 8192;
@@ -38,6 +39,8 @@ interface Side {
   readonly expiry: number;
   /** Per join key: rows by their time. */
   state: MapState<number, CachedRow[]>;
+  /** Per join key: the earliest expiry a cleanup timer is registered for (one timer per key and side, as Flink). */
+  timer: ValueState<number>;
 }
 
 /** One key's rows of a batch, and the other side's cached rows for that key. */
@@ -46,8 +49,6 @@ interface KeyGroup {
   readonly hash: number;
   readonly rows: number[];
   other: [number, CachedRow[]][];
-  /** Times of `other` entries whose matched flags changed. */
-  readonly dirty: Set<number>;
 }
 
 /**
@@ -71,7 +72,8 @@ export class IntervalJoinOperator implements StreamOperator {
   private readonly outputSchema: arrow.Schema;
   private readonly watermarkDelay: number;
   private emittedWatermark = -Infinity;
-  private wakeUpAt: number | null = null;
+  /** Processing time: a mailbox callback for the earliest cleanup timer. */
+  private wakeUp: ProcessingTimeWakeUp | null = null;
 
   constructor(node: IntervalJoinNode) {
     checkKeyTypes(node);
@@ -79,15 +81,16 @@ export class IntervalJoinOperator implements StreamOperator {
     const split = node.leftSchema.length;
     const { lowerBoundMs: lower, upperBoundMs: upper } = node;
     const noState = undefined as unknown as MapState<number, CachedRow[]>;
+    const noTimer = undefined as unknown as ValueState<number>;
     this.left = {
       isLeft: true, namespace: 0, keys: node.leftKeys, types: node.leftSchema.map((c) => c.type), outputTypes: output.types.slice(0, split),
       timeIndex: node.leftTimeIndex, outer: node.joinType === 'left' || node.joinType === 'full',
-      otherLo: -upper, otherHi: -lower, expiry: -lower, state: noState,
+      otherLo: -upper, otherHi: -lower, expiry: -lower, state: noState, timer: noTimer,
     };
     this.right = {
       isLeft: false, namespace: 1, keys: node.rightKeys, types: node.rightSchema.map((c) => c.type), outputTypes: output.types.slice(split),
       timeIndex: node.rightTimeIndex, outer: node.joinType === 'right' || node.joinType === 'full',
-      otherLo: lower, otherHi: upper, expiry: upper, state: noState,
+      otherLo: lower, otherHi: upper, expiry: upper, state: noState, timer: noTimer,
     };
     this.eventTime = node.timeDomain === 'event';
     this.generatesWatermarks = this.eventTime;
@@ -102,7 +105,14 @@ export class IntervalJoinOperator implements StreamOperator {
     const rows = msgpackSerializer<CachedRow[]>();
     this.left.state = backend.declareMapState('interval-join-left', float64Serializer, rows);
     this.right.state = backend.declareMapState('interval-join-right', float64Serializer, rows);
+    this.left.timer = backend.declareValueState('interval-join-left-timer', float64Serializer);
+    this.right.timer = backend.declareValueState('interval-join-right-timer', float64Serializer);
     this.timers = ctx.timerService();
+    if (!this.eventTime) {
+      // A timer at t + 1 is due when now - 1 (the clock) reaches t.
+      this.wakeUp = new ProcessingTimeWakeUp(ctx.processingTime, this.timers, (now) => this.expire(this.timers.advanceProcessingTime(now), now - 1));
+      this.wakeUp.arm();
+    }
   }
 
   /**
@@ -135,7 +145,7 @@ export class IntervalJoinOperator implements StreamOperator {
       }
       const k = keyString(keys.bytes[i]);
       let g = groups.get(k);
-      if (!g) groups.set(k, (g = { key: keys.bytes[i].slice(), hash: keys.hashes[i], rows: [], other: [], dirty: new Set() }));
+      if (!g) groups.set(k, (g = { key: keys.bytes[i].slice(), hash: keys.hashes[i], rows: [], other: [] }));
       g.rows.push(i);
     }
     const matched = this.joinCached(batch, side, other, [...groups.values()], times, out);
@@ -143,7 +153,7 @@ export class IntervalJoinOperator implements StreamOperator {
     const result = out.take(batch.data);
     if (result) await this.ctx.output.emit(result);
     if (late.length > 0) await this.ctx.reportLateRows(batch, late);
-    if (!this.eventTime) this.scheduleWakeUp();
+    this.wakeUp?.arm();
   }
 
   /** Joins the batch's rows with the other side's cached rows in their intervals; returns which rows matched. */
@@ -151,7 +161,6 @@ export class IntervalJoinOperator implements StreamOperator {
     const backend = this.ctx.keyedState();
     const pairRows: number[] = [];
     const pairCached: CachedRow[] = [];
-    const pairOwner: { g: KeyGroup; time: number }[] = [];
     for (const g of groups) {
       backend.setCurrentKey(g.key, g.hash);
       g.other = other.state.entries();
@@ -161,22 +170,29 @@ export class IntervalJoinOperator implements StreamOperator {
         const hi = times[i] + side.otherHi;
         for (const [time, cached] of g.other) {
           if (time < lo || time > hi) continue;
-          for (const c of cached) { pairRows.push(i); pairCached.push(c); pairOwner.push({ g, time }); }
+          for (const c of cached) { pairRows.push(i); pairCached.push(c); }
         }
       }
     }
     const selected = this.selectPairs(batch, side, other, pairRows, pairCached);
     const matched = new Uint8Array(batch.numRows);
+    // Cached rows that match for the first time (outer sides) are rewritten with the flag set, never mutated in
+    // place: the heap backend's snapshots share the stored objects.
+    const firstMatch = new Set<CachedRow>();
     for (const p of selected) {
       const c = pairCached[p];
       out.add(RowKind.INSERT, pairRows[p], c[0]);
       matched[pairRows[p]] = 1;
-      if (other.outer && c[1] === 0) { c[1] = 1; pairOwner[p].g.dirty.add(pairOwner[p].time); }
+      if (other.outer && c[1] === 0) firstMatch.add(c);
     }
+    if (firstMatch.size === 0) return matched;
     for (const g of groups) {
-      if (g.dirty.size === 0) continue;
-      backend.setCurrentKey(g.key, g.hash);
-      for (const [time, cached] of g.other) if (g.dirty.has(time)) other.state.put(time, cached);
+      let current = false;
+      for (const [time, cached] of g.other) {
+        if (!cached.some((c) => firstMatch.has(c))) continue;
+        if (!current) { backend.setCurrentKey(g.key, g.hash); current = true; }
+        other.state.put(time, cached.map((c): CachedRow => (firstMatch.has(c) ? [c[0], 1] : c)));
+      }
     }
     return matched;
   }
@@ -194,12 +210,14 @@ export class IntervalJoinOperator implements StreamOperator {
     const reader = new RowReader(batch.data, side.types);
     for (const g of groups) {
       const byTime = new Map<number, CachedRow[]>();
+      let earliest = Infinity;
       for (const i of g.rows) {
         const expiry = times[i] + side.expiry;
         if (expiry <= clock) {
           if (side.outer && !matched[i]) out.add(RowKind.INSERT, i, null);
           continue;
         }
+        earliest = Math.min(earliest, expiry);
         let list = byTime.get(times[i]);
         if (!list) byTime.set(times[i], (list = []));
         list.push([reader.read(i), matched[i]]);
@@ -209,14 +227,22 @@ export class IntervalJoinOperator implements StreamOperator {
       for (const [time, rows] of byTime) {
         const old = side.state.get(time);
         side.state.put(time, old ? [...old, ...rows] : rows);
-        this.registerTimer(g.key, g.hash, side.namespace, time + side.expiry);
       }
+      this.armCleanup(g.key, g.hash, side, earliest);
     }
   }
 
-  private registerTimer(key: Uint8Array, hash: number, namespace: number, time: number): void {
-    if (this.eventTime) this.timers.registerEventTimeTimer(key, hash, namespace, time);
-    else this.timers.registerProcessingTimeTimer(key, hash, namespace, time);
+  /**
+   * Makes sure a cleanup timer of the current key and `side` fires by `expiry`: a new timer only when none is
+   * pending or the pending one is later (rows come out of time order), so a key has about one timer per side.
+   */
+  private armCleanup(key: Uint8Array, hash: number, side: Side, expiry: number): void {
+    const pending = side.timer.value();
+    if (pending !== undefined && pending <= expiry) return;
+    side.timer.update(expiry);
+    // Processing time: a timer at t + 1 is due when the clock (now - 1) reaches t.
+    if (this.eventTime) this.timers.registerEventTimeTimer(key, hash, side.namespace, expiry);
+    else this.timers.registerProcessingTimeTimer(key, hash, side.namespace, expiry + 1);
   }
 
   async processWatermark(watermark: number): Promise<void> {
@@ -234,20 +260,10 @@ export class IntervalJoinOperator implements StreamOperator {
     if (!this.eventTime) await this.expire(this.timers.advanceProcessingTime(Infinity), Infinity);
   }
 
-  /** Processing time: a mailbox callback when the earliest cleanup timer is due. */
-  private scheduleWakeUp(): void {
-    const next = this.timers.nextProcessingTime();
-    if (next === null || (this.wakeUpAt !== null && this.wakeUpAt <= next)) return;
-    this.wakeUpAt = next;
-    // A timer at time t is due once the clock (now - 1) reaches t.
-    this.ctx.processingTime.schedule(next + 1, async (now) => {
-      this.wakeUpAt = null;
-      await this.expire(this.timers.advanceProcessingTime(now - 1), now - 1);
-      this.scheduleWakeUp();
-    });
-  }
-
-  /** Drops the rows whose cleanup timers fired, emitting unmatched rows of outer sides NULL-padded. */
+  /**
+   * Drops the rows whose cleanup timers fired, emitting unmatched rows of outer sides NULL-padded, and arms the
+   * key's next cleanup for its earliest remaining row.
+   */
   private async expire(fired: readonly Timer[], clock: number): Promise<void> {
     if (fired.length === 0) return;
     const backend = this.ctx.keyedState();
@@ -256,8 +272,10 @@ export class IntervalJoinOperator implements StreamOperator {
     for (const t of fired) {
       const side = t.namespace === 0 ? this.left : this.right;
       backend.setCurrentKey(t.key, t.hash);
+      let next = Infinity;
       for (const [time, cached] of side.state.entries()) {
-        if (time + side.expiry > clock) continue;
+        const expiry = time + side.expiry;
+        if (expiry > clock) { next = Math.min(next, expiry); continue; }
         side.state.remove(time);
         if (!side.outer) continue;
         for (const [row, matched] of cached) {
@@ -266,6 +284,10 @@ export class IntervalJoinOperator implements StreamOperator {
           rights.push(side.isLeft ? null : row);
         }
       }
+      // The pending timer is this one (or an earlier one, already fired): the next cleanup is for what is left.
+      const pending = side.timer.value();
+      if (pending !== undefined && pending <= clock) side.timer.clear();
+      if (next < Infinity) this.armCleanup(t.key, t.hash, side, next);
       if (lefts.length >= EMIT_CHUNK_ROWS) { await this.emitPadded(lefts, rights); lefts = []; rights = []; }
     }
     if (lefts.length > 0) await this.emitPadded(lefts, rights);
@@ -276,5 +298,7 @@ export class IntervalJoinOperator implements StreamOperator {
     await this.ctx.output.emit(ChangeBatch.fromColumns(this.outputSchema, columns, lefts.length));
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.wakeUp?.dispose();
+  }
 }

@@ -78,7 +78,7 @@ export class WindowJoinOperator implements StreamOperator {
       // A NULL key never matches: on an inner side such a row can produce nothing, now or later.
       if (stateKeyFlag(g.stateKey) === 1 && !side.outer) continue;
       backend.setCurrentKey(g.stateKey, g.hash);
-      side.state.addAll(g.rows.map((i) => reader.read(i)));
+      side.state.addAll(Array.from(g.rows, (i) => reader.read(i)));
       this.timers.registerEventTimeTimer(g.stateKey, g.hash, 0, g.windowEnd - 1);
     }
     if (late.length > 0) await this.ctx.reportLateRows(batch, late);

@@ -53,37 +53,44 @@ export class WindowRankOperator implements StreamOperator {
     const reader = new RowReader(batch.data, this.inputTypes);
     const orderColumns = this.node.orderKeys.map((k) => ({ index: k.index, read: reader.column(k.index) }));
     const limit = this.node.rankEnd;
-    const backend = this.ctx.keyedState();
-    for (const g of groups) {
-      backend.setCurrentKey(g.stateKey, g.hash);
-      const stored = this.state.value();
-      // Copy: the heap backend hands out its stored array, which snapshots may share.
-      const rows = stored ? [...stored] : [];
-      const probe: InternalRow = [];
+    const keys = groups.map((g) => g.stateKey);
+    const hashes = Uint32Array.from(groups, (g) => g.hash);
+    const stored = this.state.getMany(keys, hashes);
+    const changed: number[] = [];
+    const updates: InternalRow[][] = [];
+    const probe: InternalRow = [];
+    groups.forEach((g, j) => {
+      let rows: InternalRow[] | null = null;
+      const before = stored[j] ?? [];
       for (const i of g.rows) {
+        const current = rows ?? before;
         // Only the order keys are read to see whether a row can enter a full buffer (ties go to earlier rows).
         for (const c of orderColumns) probe[c.index] = c.read(i);
-        if (rows.length >= limit && this.compare(rows[rows.length - 1], probe) <= 0) continue;
+        if (current.length >= limit && this.compare(current[current.length - 1], probe) <= 0) continue;
+        // Copy once per group: the heap backend hands out its stored array, which snapshots may share.
+        rows ??= [...before];
         const row = reader.read(i);
         rows.splice(upperBound(rows, row, this.compare), 0, row);
         if (rows.length > limit) rows.length = limit;
       }
-      this.state.update(rows);
-      if (!stored) this.timers.registerEventTimeTimer(g.stateKey, g.hash, 0, g.windowEnd - 1);
-    }
+      if (rows) { changed.push(j); updates.push(rows); }
+      if (!stored[j]) this.timers.registerEventTimeTimer(g.stateKey, g.hash, 0, g.windowEnd - 1);
+    });
+    this.state.putMany(changed.map((j) => keys[j]), changed.map((j) => hashes[j]), updates);
     if (late.length > 0) await this.ctx.reportLateRows(batch, late);
   }
 
   async processWatermark(watermark: number): Promise<void> {
     const fired = this.timers.advanceWatermark(watermark);
     if (fired.length === 0) return;
-    const backend = this.ctx.keyedState();
+    const keys = fired.map((t) => t.key);
+    const hashes = Uint32Array.from(fired, (t) => t.hash);
+    const windows = this.state.getMany(keys, hashes);
+    this.state.putMany(keys, hashes, keys.map(() => undefined));
     let rows: InternalRow[] = [];
     let ranks: number[] = [];
-    for (const t of fired) {
-      backend.setCurrentKey(t.key, t.hash);
-      const kept = this.state.value() ?? [];
-      this.state.clear();
+    for (const kept of windows) {
+      if (!kept) continue;
       for (let r = this.node.rankStart - 1; r < kept.length; r++) { rows.push(kept[r]); ranks.push(r + 1); }
       if (rows.length >= EMIT_CHUNK_ROWS) { await this.emit(rows, ranks); rows = []; ranks = []; }
     }

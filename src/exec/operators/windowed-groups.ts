@@ -1,9 +1,10 @@
 import type { ChangeBatch } from '../../batch/change-batch.ts';
 import type { WindowBoundColumns } from '../../plan/physical/physical-node.ts';
-import { keyString } from '../../state/key-encoding.ts';
+import { hashRows } from '../../state/row-hash.ts';
 import type { DataType } from '../../types/data-type.ts';
-import { encodeKeys } from './keyed/key-encoding.ts';
+import { encodeKeyBuffer } from './keyed/key-encoding.ts';
 import { timestampMillis } from './keyed/time-column.ts';
+import { groupByKeyAndWindow } from './window/window-groups.ts';
 
 /**
  * The rows of one batch that belong to one window of one key, with that (key, window)'s state key. Windowed Top-N,
@@ -16,7 +17,7 @@ export interface WindowGroup {
   readonly hash: number;
   readonly windowEnd: number;
   /** Batch row indexes, in arrival order. */
-  readonly rows: number[];
+  readonly rows: Int32Array;
 }
 
 /** A batch split by (key, window): the groups in first-seen order and the late rows. */
@@ -35,27 +36,34 @@ export type NullKeys =
 
 /**
  * Groups the rows of `batch` by key columns `keys` and window (`window.start` / `window.end` TIMESTAMP columns of
- * `types`), dropping rows whose window already fired at `watermark` into `late`.
+ * `types`) with the window aggregation's typed-array grouping (one key's windows are told apart by their end: TUMBLE,
+ * HOP and CUMULATE windows are known by it, and one key's sessions do not overlap), dropping rows whose window
+ * already fired at `watermark` into `late`.
  */
 export function groupByWindow(batch: ChangeBatch, keys: readonly number[], window: WindowBoundColumns, types: readonly DataType[], watermark: number, nullKeys: NullKeys = 'group'): WindowedBatch {
   const n = batch.numRows;
   const starts = timestampMillis(batch.data.data.children[window.start], types[window.start]);
   const ends = timestampMillis(batch.data.data.children[window.end], types[window.end]);
-  const encoded = encodeKeys(batch.data, keys);
-  const groups = new Map<string, WindowGroup>();
+  const { buffer, offsets, hasNull } = encodeKeyBuffer(batch.data, keys);
+  const hashes = hashRows(batch.data, keys);
+  const keep = new Uint8Array(n);
   const late: number[] = [];
   for (let i = 0; i < n; i++) {
-    const end = ends[i];
     // A window fires when the watermark reaches its last millisecond, end - 1 (Flink's window.maxTimestamp()).
-    if (!(end - 1 > watermark)) { late.push(i); continue; }
-    const flag = nullKeys === 'flag' && encoded.hasNull?.[i] ? 1 : 0;
-    const stateKey = windowStateKey(encoded.bytes[i], flag, starts[i], end);
-    const k = keyString(stateKey);
-    let g = groups.get(k);
-    if (!g) groups.set(k, (g = { stateKey, hash: encoded.hashes[i], windowEnd: end, rows: [] }));
-    g.rows.push(i);
+    if (ends[i] - 1 > watermark) keep[i] = 1; else late.push(i);
   }
-  return { groups: [...groups.values()], late };
+  const rowOf = Int32Array.from({ length: n }, (_, i) => i);
+  const grouped = groupByKeyAndWindow({ bytes: buffer, offsets }, hashes, rowOf, ends, keep);
+  const groups: WindowGroup[] = new Array(grouped.count);
+  for (let g = 0; g < grouped.count; g++) {
+    const i = grouped.first[g];
+    const flag = nullKeys === 'flag' && hasNull?.[i] ? 1 : 0;
+    groups[g] = {
+      stateKey: windowStateKey(buffer.subarray(offsets[i], offsets[i + 1]), flag, starts[i], ends[i]),
+      hash: hashes[i], windowEnd: ends[i], rows: grouped.members.subarray(grouped.start[g], grouped.start[g + 1]),
+    };
+  }
+  return { groups, late };
 }
 
 /** The state key of (key bytes, window): see {@link WindowGroup}. A fresh buffer (it outlives the batch in timers). */
