@@ -175,21 +175,19 @@ export class OverAggregateOperator implements StreamOperator {
     for (const timer of due) {
       this.backend.setCurrentKey(timer.key, timer.hash);
       const state = this.keyState.value();
-      const pending = this.pending.get();
-      const times = Float64Array.from(pending, (row) => this.timeOf(row[this.node.orderKey]));
-      const order = timeOrder(times);
+      const { rows: sortedRows, times } = this.inTimeOrder(this.pending.get());
       let n = 0;
-      while (n < order.length && times[order[n]] <= watermark) n++;
-      const rest = Array.from(order.subarray(n), (i) => pending[i]);
-      const restMin = n < order.length ? times[order[n]] : Infinity;
+      while (n < times.length && times[n] <= watermark) n++;
+      const rest = sortedRows.slice(n);
+      const restMin = n < times.length ? times[n] : Infinity;
       if (n === 0) {
         // Nothing due (the pending rows expired under state TTL, or are later): wait for the earliest again.
         if (rest.length > 0) this.timers.registerEventTimeTimer(timer.key, timer.hash, 0, restMin);
         if (state) this.keyState.update([state[0], rest.length > 0 ? restMin : null, state[2], state[3], state[4]]);
         continue;
       }
-      const rows = Array.from(order.subarray(0, n), (i) => pending[i]);
-      const dueTimes = Array.from(order.subarray(0, n), (i) => times[i]);
+      const rows = sortedRows.slice(0, n);
+      const dueTimes = times.subarray(0, n);
       const part: FiringPartition = {
         key: timer.key, hash: timer.hash, state, rows, times: dueTimes, rest, restMin, lastTs: dueTimes[n - 1], keep: 0,
       };
@@ -202,6 +200,20 @@ export class OverAggregateOperator implements StreamOperator {
       if (timer !== null) this.timers.registerEventTimeTimer(part.key, part.hash, 0, timer);
       return [part.lastTs, timer, historyTimes, history, states];
     });
+  }
+
+  /** Pending rows in time order (ties in arrival order) with their times; in-order input skips the sort. */
+  private inTimeOrder(pending: readonly InternalRow[]): { rows: InternalRow[]; times: Float64Array } {
+    const n = pending.length;
+    const times = new Float64Array(n);
+    let sorted = true;
+    for (let i = 0; i < n; i++) {
+      times[i] = this.timeOf(pending[i][this.node.orderKey]);
+      if (i > 0 && times[i] < times[i - 1]) sorted = false;
+    }
+    if (sorted) return { rows: pending.slice(), times };
+    const order = timeOrder(times);
+    return { rows: Array.from(order, (i) => pending[i]), times: Float64Array.from(order, (i) => times[i]) };
   }
 
   // ---- processing time -----------------------------------------------------------------------------------------
@@ -260,12 +272,23 @@ export class OverAggregateOperator implements StreamOperator {
     parts.forEach((part, p) => {
       const end = work.partitionStart[p + 1];
       const history = work.rows.slice(end - part.keep, end);
-      const historyTimes = [...(part.state?.[2] ?? []), ...Array.from(part.times)].slice(end - part.keep - work.partitionStart[p]);
+      const historyTimes = this.keptTimes(part.state?.[2] ?? [], part.times, part.keep);
       this.backend.setCurrentKey(part.key, part.hash);
       this.keyState.update(next(part, history, historyTimes, evaluations.map((e) => e.states[p])));
       for (const row of part.rows) output.push(row);
     });
     await this.emit(output, evaluations);
+  }
+
+  /** The times of the last `keep` rows of a partition's history followed by its new rows. */
+  private keptTimes(history: readonly number[], times: ArrayLike<number>, keep: number): number[] {
+    const out = new Array<number>(keep);
+    const total = history.length + times.length;
+    for (let i = 0; i < keep; i++) {
+      const w = total - keep + i;
+      out[i] = w < history.length ? history[w] : times[w - history.length];
+    }
+    return out;
   }
 
   /** The firing's rows and their aggregate columns, in batches of at most `table.exec.batch-size` rows. */
