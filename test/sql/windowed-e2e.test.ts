@@ -73,13 +73,15 @@ describe('windowed SQL: planning', () => {
     expectSqlError(() => e.sqlQuery(half), 'PLAN_INVALID', 1, half.indexOf('L.window_start') + 1, /needs both L.window_start = R.window_start and L.window_end = R.window_end/);
   });
 
-  it('refuses interval joins that mix rowtime and proctime, and processing-time window Top-N; a time attribute does not survive an aggregation', async () => {
+  it('refuses interval joins that mix rowtime and proctime, window Top-N over SESSION TVFs and processing-time windows; a time attribute does not survive an aggregation', async () => {
     const e = await env();
     const mixed = "SELECT * FROM l JOIN r ON l.k = r.k AND l.ts BETWEEN r.pt - INTERVAL '1' SECOND AND r.pt";
     expectSqlError(() => e.sqlQuery(mixed), 'PLAN_INVALID', 1, mixed.indexOf('l.ts') + 1, /event-time attribute ts with the processing-time attribute pt/);
     const updating = "SELECT * FROM (SELECT k, MAX(ts) AS ts FROM l GROUP BY k) a JOIN r ON a.k = r.k AND a.ts BETWEEN r.ts AND r.ts";
     // MAX(ts) is not a time attribute: a regular join. A time attribute survives only insert-only operators.
     assert.match(plan(e, updating), /\+- Join\(/);
+    const session = `SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY v) AS rn FROM TABLE(SESSION(TABLE l PARTITION BY k, DESCRIPTOR(ts), INTERVAL '1' SECOND))) WHERE rn <= 1`;
+    expectSqlError(() => e.sqlQuery(session), 'NOT_SUPPORTED', 1, session.indexOf('ROW_NUMBER') + 1, /directly over a SESSION window table function/);
     const proc = `SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY v) AS rn FROM TABLE(TUMBLE(TABLE l, DESCRIPTOR(pt), INTERVAL '1' SECOND))) WHERE rn <= 1`;
     expectSqlError(() => e.sqlQuery(proc), 'NOT_SUPPORTED', 1, proc.indexOf('ROW_NUMBER') + 1, /processing-time windows/);
   });

@@ -17,6 +17,10 @@ export function windowRankOrRank(ctx: PlannerContext, pos: SourcePos, rank: Logi
   if (start === undefined || end === undefined) return rank;
   const windowColumns = windowColumnsOf(rank.input, start, end);
   if (!windowColumns) return rank;
+  if (windowColumns.window.kind === 'session' && roles[rank.partitionKeys.indexOf(start)]?.origin.kind === 'window-tvf') {
+    unsupported(ctx.sql, pos, 'Window Top-N and window deduplication directly over a SESSION window table function',
+      'Aggregate the sessions first (GROUP BY window_start, window_end, ...) and rank the aggregated rows.');
+  }
   if (windowColumns.timeDomain === 'processing') {
     unsupported(ctx.sql, pos, 'Window Top-N and window deduplication on processing-time windows', 'Window the input on an event-time attribute (a column with a WATERMARK).');
   }

@@ -57,6 +57,9 @@ function windowJoin(ctx: PlannerContext, j: JoinRef, parts: JoinParts): LogicalN
     fail(ctx.sql, j.pos, `A window join needs the same windows on both sides, but the left side has ${describeWindowColumns(leftWindow, names(join.left))} and the right side ${describeWindowColumns(rightWindow, names(join.right))}`,
       ErrorCodes.PLAN_INVALID, 'Apply the same window table function (kind, size, slide/step, offset) to both inputs.');
   }
+  if (leftWindow.window.kind === 'session' && [windowPropertyOf(join.left, start.l), windowPropertyOf(join.right, start.r)].some((p) => p?.origin.kind === 'window-tvf')) {
+    unsupported(ctx.sql, j.pos, 'A window join directly over a SESSION window table function', 'Aggregate the sessions on each side first (GROUP BY window_start, window_end, ...) and join the aggregated rows.');
+  }
   if (leftWindow.timeDomain === 'processing') {
     unsupported(ctx.sql, j.pos, 'A window join on processing-time windows', 'Window the inputs on an event-time attribute (a column with a WATERMARK).');
   }

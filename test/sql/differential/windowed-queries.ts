@@ -46,6 +46,11 @@ export function timedQueriesFor(seed: number): TimedQuery[] {
   const tumble = (t: string) => `TABLE(TUMBLE(TABLE ${t}, DESCRIPTOR(ts), ${sec(size)}))`;
   const duckTumble = (t: string) => `(SELECT *, t - ${floorMod('t', size)} AS ws, t - ${floorMod('t', size)} + ${size} AS we FROM ${t})`;
   const hops = `(SELECT x.*, last - j * ${slide} AS ws, last - j * ${slide} + ${size} AS we FROM (SELECT *, t - ${floorMod('t', slide)} AS last FROM a) x CROSS JOIN range(0, ${Math.ceil(size / slide)}) r(j) WHERE last - j * ${slide} > t - ${size})`;
+  const hopsOf = (t: string) => hops.replace('FROM a) x', `FROM ${t}) x`);
+  const step = pick([500, 1000]);
+  const maxSize = step * pick([2, 3]);
+  const cums = `(SELECT x.*, first + j * ${step} AS we FROM (SELECT *, t - ${floorMod('t', maxSize)} AS ws, t - ${floorMod('t', step)} + ${step} AS first FROM b) x `
+    + `CROSS JOIN range(0, ${maxSize / step}) r(j) WHERE first + j * ${step} <= ws + ${maxSize})`;
   const joinCols = 'L.id AS lid, R.id AS rid, L.k, L.v AS lv, R.v AS rv';
   const windowJoin = (type: string, extra = '') => ({
     kind: `window-join-${type.toLowerCase().replace(' ', '-')}`,
@@ -87,6 +92,18 @@ export function timedQueriesFor(seed: number): TimedQuery[] {
       kind: 'window-dedup-last',
       weir: `SELECT id, v, window_end FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, k ORDER BY ts DESC) AS rn FROM ${tumble('a')}) WHERE rn <= 1`,
       duck: `SELECT id, v, we FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ws, k ORDER BY t DESC) AS rn FROM ${duckTumble('a')}) WHERE rn <= 1`,
+    },
+    {
+      kind: 'window-topn-cumulate',
+      weir: `SELECT id, k, window_start, window_end FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, k ORDER BY v DESC NULLS FIRST, id) AS rn `
+        + `FROM TABLE(CUMULATE(TABLE b, DESCRIPTOR(ts), ${sec(step)}, ${sec(maxSize)}))) WHERE rn <= 2`,
+      duck: `SELECT id, k, ws, we FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ws, we, k ORDER BY v DESC NULLS FIRST, id) AS rn FROM ${cums}) WHERE rn <= 2`,
+    },
+    {
+      kind: 'window-join-hop-full',
+      weir: `SELECT ${joinCols}, COALESCE(L.window_end, R.window_end) AS we FROM (SELECT * FROM TABLE(HOP(TABLE a, DESCRIPTOR(ts), ${sec(slide)}, ${sec(size)}))) L `
+        + `FULL JOIN (SELECT * FROM TABLE(HOP(TABLE b, DESCRIPTOR(ts), ${sec(slide)}, ${sec(size)}))) R ON L.window_start = R.window_start AND L.window_end = R.window_end AND L.k = R.k`,
+      duck: `SELECT ${joinCols}, COALESCE(L.we, R.we) AS we FROM ${hopsOf('a')} L FULL JOIN ${hopsOf('b')} R ON L.ws = R.ws AND L.k = R.k`,
     },
     windowJoin('INNER'),
     windowJoin('LEFT', ' AND L.v < R.v'),
