@@ -11,7 +11,8 @@ import { SessionWindowAggregateOperator } from './session-window-aggregate.ts';
 import { assignWindows, latePairs, rowTimesMs, startOfWindowEnding, type AlignedWindowSpec } from './window/window-assigner.ts';
 import type { AccumulatorStates, WindowAggregator } from './window/window-aggregator.ts';
 import { createWindowAggregator } from './window/udaf-window-aggregator.ts';
-import { groupByKeyAndWindow, keyWindowBytes } from './window/window-groups.ts';
+import { groupByKeyAndWindow, keyWindowKeys } from './window/window-groups.ts';
+import { WINDOW_BUFFER_SIZE_LIMIT, WindowBuffer } from './window/window-buffer.ts';
 import { WindowAggregateOutput } from './window/window-output.ts';
 import { ProcessingTimeWakeUp } from './window/processing-wakeup.ts';
 
@@ -57,6 +58,7 @@ export class WindowAggregateOperator implements StreamOperator {
   private readonly output: WindowAggregateOutput;
   private readonly spec: AlignedWindowSpec;
   private readonly eventTime: boolean;
+  private buffer!: WindowBuffer;
 
   constructor(private readonly node: WindowAggregateNode) {
     if (node.window.kind === 'session') throw new Error('internal: SESSION windows use SessionWindowAggregateOperator');
@@ -72,6 +74,7 @@ export class WindowAggregateOperator implements StreamOperator {
     this.aggregator = aggregator;
     this.state = ctx.keyedState().declareValueState('window-aggregate', windowEntrySerializer(`window-aggregate-msgpack${stateTag}`));
     this.timers = ctx.timerService();
+    this.buffer = new WindowBuffer(Math.max(1, ctx.config.get(WINDOW_BUFFER_SIZE_LIMIT)));
     if (!this.eventTime) {
       this.wakeUp = new ProcessingTimeWakeUp(ctx.processingTime, this.timers, (now) => this.fire(this.timers.advanceProcessingTime(now)));
     }
@@ -80,9 +83,28 @@ export class WindowAggregateOperator implements StreamOperator {
   async processBatch(batch: ChangeBatch): Promise<void> {
     const n = batch.numRows;
     if (n === 0) return;
-    const times = this.eventTime
-      ? rowTimesMs(batch.data.getChildAt(this.spec.timeIndex)!.data[0], () => this.ctx.operatorName)
-      : new Float64Array(n).fill(this.ctx.processingTime.now());
+    if (!this.eventTime) {
+      // Processing time: the clock at arrival is the rows' time; folded at once, so its windows fire on time.
+      await this.fold(batch, new Float64Array(n).fill(this.ctx.processingTime.now()));
+      this.wakeUp!.arm();
+      return;
+    }
+    const times = rowTimesMs(batch.data.getChildAt(this.spec.timeIndex)!.data[0], () => this.ctx.operatorName);
+    if (this.buffer.add(batch, times)) await this.flush();
+  }
+
+  /** Folds the buffered rows into state. */
+  private async flush(): Promise<void> {
+    const buffered = this.buffer.take();
+    if (buffered !== null) await this.fold(buffered.batch, buffered.times);
+  }
+
+  /**
+   * Folds rows (row i at time `times[i]`) into the state of their (key, window) groups: each group's state read
+   * once, accumulated, written once; a new group registers its window's timer. Late rows are reported.
+   */
+  private async fold(batch: ChangeBatch, times: Float64Array): Promise<void> {
+    const n = batch.numRows;
     const pairs = assignWindows(this.spec, times);
     const lateness = this.eventTime ? latePairs(pairs.rows, pairs.ends, n, this.timers.currentWatermark) : null;
     if (lateness !== null && lateness.late.length > 0) await this.ctx.reportLateRows(batch, lateness.late);
@@ -93,13 +115,9 @@ export class WindowAggregateOperator implements StreamOperator {
     const groups = groupByKeyAndWindow(keys, hashes, pairs.rows, pairs.ends, keep);
     if (groups.count === 0) return;
 
-    const stateKeys = new Array<Uint8Array>(groups.count);
+    const stateKeys = keyWindowKeys(keys, pairs.rows, pairs.ends, groups.first);
     const stateHashes = new Uint32Array(groups.count);
-    for (let g = 0; g < groups.count; g++) {
-      const row = pairs.rows[groups.first[g]];
-      stateKeys[g] = keyWindowBytes(keys.bytes.subarray(keys.offsets[row], keys.offsets[row + 1]), pairs.ends[groups.first[g]]);
-      stateHashes[g] = hashes[row];
-    }
+    for (let g = 0; g < groups.count; g++) stateHashes[g] = hashes[pairs.rows[groups.first[g]]];
     const rows = new Int32Array(groups.members.length);
     for (let k = 0; k < rows.length; k++) rows[k] = pairs.rows[groups.members[k]];
     const before = this.state.getMany(stateKeys, stateHashes);
@@ -116,14 +134,18 @@ export class WindowAggregateOperator implements StreamOperator {
       if (before[g] === undefined) this.registerTimer(stateKeys[g], stateHashes[g], pairs.ends[groups.first[g]]);
     }
     this.state.putMany(stateKeys, stateHashes, after);
-    this.wakeUp?.arm();
   }
 
   async processWatermark(timestamp: number): Promise<void> {
-    if (this.eventTime) await this.fire(this.timers.advanceWatermark(timestamp));
+    if (!this.eventTime) return;
+    await this.flush();
+    await this.fire(this.timers.advanceWatermark(timestamp));
   }
 
+  async prepareSnapshot(_checkpointId: number): Promise<void> { await this.flush(); }
+
   async endInput(): Promise<void> {
+    await this.flush();
     if (!this.eventTime) await this.fire(this.timers.advanceProcessingTime(Number.POSITIVE_INFINITY));
   }
 
@@ -141,7 +163,7 @@ export class WindowAggregateOperator implements StreamOperator {
   /** Emits every group of the fired timers (timer namespace = window end) as one batch and clears their state. */
   private async fire(timers: Timer[]): Promise<void> {
     if (timers.length === 0) return;
-    const stateKeys = timers.map((t) => keyWindowBytes(t.key, t.namespace));
+    const stateKeys = timerStateKeys(timers);
     const hashes = Uint32Array.from(timers, (t) => t.hash);
     const entries = this.state.getMany(stateKeys, hashes);
     const live: number[] = [];
@@ -154,6 +176,22 @@ export class WindowAggregateOperator implements StreamOperator {
     const starts = ends.map((e) => startOfWindowEnding(this.spec, e));
     await this.ctx.output.emit(this.output.build({ keys: fired.map((e) => e[1]), starts, ends, results }));
   }
+}
+
+/** The keyed-state keys of fired timers (key bytes + window end = the timer's namespace), in one buffer. */
+function timerStateKeys(timers: readonly Timer[]): Uint8Array[] {
+  let size = 0;
+  for (const t of timers) size += t.key.length + 8;
+  const buffer = new Uint8Array(size);
+  const view = new DataView(buffer.buffer);
+  let at = 0;
+  return timers.map((t) => {
+    buffer.set(t.key, at);
+    view.setFloat64(at + t.key.length, t.namespace, true);
+    const key = buffer.subarray(at, at + t.key.length + 8);
+    at += t.key.length + 8;
+    return key;
+  });
 }
 
 /** Accumulated minus retracted rows among `rows[from..to)`. */

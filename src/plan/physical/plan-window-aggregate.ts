@@ -1,3 +1,5 @@
+import { ErrorCodes } from '../../errors/weir-error.ts';
+import { PlanError } from '../../errors/errors.ts';
 import { describeWindowAggregation } from '../describe-window-aggregate.ts';
 import { producesUpdates } from '../changelog-mode.ts';
 import { checkUdafCalls } from '../udaf-calls.ts';
@@ -17,6 +19,11 @@ export function planWindowAggregation(p: WindowedPlanner, node: LogicalWindowTab
   const inputSchema = node.input.schema.columns;
   switch (node.kind) {
     case 'window-tvf':
+      if (node.window.kind === 'session') {
+        throw new PlanError('A SESSION window table function is only supported under a window aggregation', {
+          hint: 'Aggregate it: SELECT k, window_start, window_end, COUNT(*) FROM TABLE(SESSION(TABLE t PARTITION BY k, DESCRIPTOR(ts), INTERVAL \'5\' MINUTES)) GROUP BY k, window_start, window_end.',
+        }, ErrorCodes.NOT_SUPPORTED);
+      }
       return p.add({ kind: 'window-tvf', id, name, outputSchema, inputSchema, window: node.window, timeDomain: node.timeDomain },
         input.parallelism, [{ from: input, partitioning: { kind: 'forward' } }]);
     case 'expand':

@@ -110,3 +110,11 @@ describe('grouping sets without windows', () => {
     }
   });
 });
+
+describe('window table functions that need a consumer', () => {
+  it('a SESSION window table function alone is refused when the job is planned', async () => {
+    const env = await windowEnv();
+    const t = env.sqlQuery("SELECT * FROM TABLE(SESSION(TABLE t PARTITION BY k, DESCRIPTOR(ts), INTERVAL '5' MINUTES))");
+    assert.throws(() => t.explain(), (e: unknown) => e instanceof Error && (e as { code?: string }).code === 'NOT_SUPPORTED' && /only supported under a window aggregation/.test(e.message));
+  });
+});

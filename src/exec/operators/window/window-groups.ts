@@ -86,3 +86,26 @@ export function keyWindowBytes(key: Uint8Array, end: number): Uint8Array {
   new DataView(out.buffer).setFloat64(key.length, end, true);
   return out;
 }
+
+/**
+ * The keyed-state keys ({@link keyWindowBytes}) of groups whose first pairs are `first`, as views into one buffer:
+ * one allocation per batch instead of one per group.
+ */
+export function keyWindowKeys(keys: EncodedKeys, rowOf: Int32Array, ends: Float64Array, first: Int32Array): Uint8Array[] {
+  const { bytes, offsets } = keys;
+  let size = 0;
+  for (let g = 0; g < first.length; g++) { const r = rowOf[first[g]]; size += offsets[r + 1] - offsets[r] + 8; }
+  const buffer = new Uint8Array(size);
+  const view = new DataView(buffer.buffer);
+  const out = new Array<Uint8Array>(first.length);
+  let at = 0;
+  for (let g = 0; g < first.length; g++) {
+    const r = rowOf[first[g]];
+    const length = offsets[r + 1] - offsets[r];
+    buffer.set(bytes.subarray(offsets[r], offsets[r + 1]), at);
+    view.setFloat64(at + length, ends[first[g]], true);
+    out[g] = buffer.subarray(at, at + length + 8);
+    at += length + 8;
+  }
+  return out;
+}
