@@ -15,11 +15,14 @@ import { PlanError } from '../errors/errors.ts';
 import { col, Expr } from '../expr/api-expression.ts';
 import type { BoundExpression, Expression } from '../expr/expression.ts';
 import { formatExpression, resolveExpression } from '../expr/index.ts';
+import { distinctAggregateOf } from '../expr/group-window-markers.ts';
 import { windowBoundOf, type WindowBound } from '../expr/window-bounds.ts';
 import type { AggregateCall } from '../plan/aggregate-call.ts';
 import type { LogicalNode } from '../plan/logical/logical-node.ts';
 import { overAggregateNode, type OverFrame } from '../plan/over-frame.ts';
 import { projectedColumns } from '../plan/time-attributes.ts';
+import { udafArgumentCasts, udafResultType } from '../plan/udaf-calls.ts';
+import type { FunctionDefinition } from '../udf/function-definition.ts';
 import { Schema } from '../types/schema.ts';
 import type { Catalog } from './catalog.ts';
 
@@ -133,23 +136,36 @@ export function overWindowSelectPlan(input: LogicalNode, catalog: Catalog, windo
   const orderKey = input.schema.indexOf(w.orderBy.name);
   const frame = frameOf(w);
 
-  const calls = new Map<string, { fn: string; args: number[]; name: string }>();
+  const calls = new Map<string, { fn: string; args: number[]; distinct: boolean; udf?: FunctionDefinition }>();
   const overCalls: Expression[] = [];
   collectOverCalls(fields, overCalls);
   if (overCalls.length === 0) throw planError('overWindow(...).select(...) has no OVER aggregate', `Aggregate over the window, e.g. col('v').sum().over(col('${w.alias}')).`);
   for (const call of overCalls) {
     const [agg, ref] = (call as { args: readonly Expression[] }).args;
     if (ref.kind !== 'column' || ref.name !== w.alias) throw planError(`over(${formatExpression(ref)}) does not name the window '${w.alias}'`, `Use .over(col('${w.alias}')).`);
-    if (agg.kind !== 'call' || !isAggregateFunction(agg.name)) throw planError(`Only an aggregate function can be computed over a window, got '${formatExpression(agg)}'`, 'e.g. col(\'v\').sum().over(col(\'w\')).');
+    const inner = distinctAggregateOf(agg) ?? agg;
+    const udf = inner.kind === 'call' ? userAggregate(catalog, inner.name) : undefined;
+    if (inner.kind !== 'call' || (!isAggregateFunction(inner.name) && !udf)) {
+      throw planError(`Only an aggregate function can be computed over a window, got '${formatExpression(agg)}'`, 'e.g. col(\'v\').sum().over(col(\'w\')).');
+    }
     const key = formatExpression(agg);
-    if (!calls.has(key)) calls.set(key, { fn: agg.name, args: agg.args.map(column), name: '' });
+    if (calls.has(key)) continue;
+    // col('*').count() is COUNT(*); a UDAF's arguments are cast to its declared input types (one more column each).
+    const star = inner.args.length === 1 && inner.args[0].kind === 'column' && inner.args[0].name === '*';
+    let args = star ? [] : inner.args.map(column);
+    if (udf) {
+      const casts = udafArgumentCasts(udf, args.map((i) => exprs[i].type), inner !== agg);
+      args = args.map((c, i) => (casts[i] === null ? c : column({ kind: 'cast', expr: inner.args[i], type: casts[i]! })));
+    }
+    calls.set(key, { fn: inner.name, args, distinct: inner !== agg, ...(udf ? { udf } : {}) });
   }
 
   const pre = exprs.length === input.schema.length ? input : projectNode(input, exprs, uniqueLike(names));
   const aggregates: AggregateCall[] = [...calls.values()].map((c, j) => {
-    const { fn, type } = resolveAggregate(c.fn, c.args.map((i) => pre.schema.columns[i].type), false);
     const name = uniqueLike([...pre.schema.names, ...[...calls.keys()].map((_, k) => `w0$o${k}`)])[pre.schema.length + j];
-    return { fn, args: c.args, distinct: false, filter: null, type, name };
+    if (c.udf) return { fn: c.udf.name, args: c.args, distinct: false, filter: null, type: udafResultType(c.udf), name, udf: c.udf };
+    const { fn, type } = resolveAggregate(c.fn, c.args.map((i) => pre.schema.columns[i].type), c.distinct);
+    return { fn, args: c.args, distinct: c.distinct, filter: null, type, name };
   });
   const over = overAggregateNode(pre, partitionKeys, orderKey, frame, aggregates);
   const keys = [...calls.keys()];
@@ -163,7 +179,7 @@ export function overWindowSelectPlan(input: LogicalNode, catalog: Catalog, windo
 function collectOverCalls(fields: readonly Expression[], out: Expression[]): void {
   for (const f of fields) {
     if (f.kind === 'call' && f.name === 'OVER') { out.push(f); continue; }
-    if (f.kind === 'call' && isAggregateFunction(f.name)) {
+    if (f.kind === 'call' && (isAggregateFunction(f.name) || distinctAggregateOf(f))) {
       throw planError(`Aggregate '${formatExpression(f)}' needs an OVER window here`, `Write ${formatExpression(f)} as an OVER aggregate: ….over(col('w')).`);
     }
     if (f.kind === 'call') collectOverCalls(f.args, out);
@@ -178,6 +194,11 @@ function replaceOverCalls(e: Expression, to: (agg: Expression) => Expression): E
     case 'alias': return { ...e, expr: replaceOverCalls(e.expr, to) };
     default: return e;
   }
+}
+
+function userAggregate(catalog: Catalog, name: string): FunctionDefinition | undefined {
+  const fn = catalog.lookupFunction(name);
+  return fn?.kind === 'aggregate' ? fn : undefined;
 }
 
 function projectNode(input: LogicalNode, exprs: readonly BoundExpression[], names: readonly string[]): LogicalNode {

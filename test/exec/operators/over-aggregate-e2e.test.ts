@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { col, lit, Over, rowInterval, TableEnvironment, UNBOUNDED_ROW, type Table } from '../../../src/index.ts';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { call, col, lit, Over, rowInterval, TableEnvironment, UNBOUNDED_ROW, type Table } from '../../../src/index.ts';
+import { closeInspectors } from '../../../src/udf/python/inspect.ts';
 import { lcg } from './join-fixtures.ts';
 
 const BASE = Date.UTC(2024, 0, 1);
@@ -84,6 +86,21 @@ for (const parallelism of [1, 2]) {
     });
   });
 }
+
+describe('OVER aggregation end to end: Table API aggregates', () => {
+  after(() => closeInspectors());
+
+  it('col(*).count(), distinct() and a Python UDAF over one window', async () => {
+    const env = TableEnvironment.create({ baseDir: join(import.meta.dirname, '..', '..', 'fixtures'), config: { 'python.worker.pool-size': 1 } });
+    const script = [[{ rows: [['a', stamp(BASE + 1000), 2, 1], ['a', stamp(BASE + 2000), 6, 3], ['a', stamp(BASE + 3000), 6, null], ['b', stamp(BASE + 1500), 4, 2]] }]];
+    await env.executeSql(`CREATE TABLE s (k STRING, ts TIMESTAMP(3), price BIGINT, qty BIGINT, WATERMARK FOR ts AS ts) WITH ('connector' = 'scripted', 'script' = '${JSON.stringify(script)}')`);
+    await env.createPythonFunction('weighted_avg', 'udfs/udafs.py:weighted_avg');
+    const w = Over.partitionBy('k').orderBy('ts').preceding(rowInterval(1)).as('w');
+    const t = env.from('s').overWindow(w).select(col('k'), col('price'), col('*').count().over('w').as('n'),
+      col('price').count().distinct().over('w').as('d'), call('weighted_avg', col('price'), col('qty')).over('w').as('wavg'));
+    assert.deepEqual(await lines(t), ['a|2|1|1|2', 'a|6|2|2|5', 'a|6|2|1|6', 'b|4|1|1|4'].sort());
+  });
+});
 
 describe('OVER aggregation end to end: late rows', () => {
   it('a row at or before its partition\'s last emitted time is dropped and counted in numLateRecordsDropped', async () => {
