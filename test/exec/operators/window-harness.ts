@@ -54,8 +54,8 @@ export interface WindowHarness {
   close(): Promise<void>;
 }
 
-export async function windowHarness(node: AnyWindowNode, input: Schema, opts: { backend?: string; clock?: number } = {}): Promise<WindowHarness> {
-  const config = new Configuration({ 'state.backend': opts.backend ?? 'hashmap' });
+export async function windowHarness(node: AnyWindowNode, input: Schema, opts: { backend?: string; clock?: number; config?: Record<string, string> } = {}): Promise<WindowHarness> {
+  const config = new Configuration({ 'state.backend': opts.backend ?? 'hashmap', ...opts.config });
   const { members, recorder } = timeContext(128);
   if (opts.clock !== undefined) await recorder.clock.advanceTo(opts.clock);
   let state: KeyedStateBackend | undefined;
