@@ -17,6 +17,7 @@ import { PairCondition } from './keyed/pair-condition.ts';
 import { columnsFromRows, RowReader, type InternalRow } from './keyed/row-codec.ts';
 import { timestampMillis } from './keyed/time-column.ts';
 import { ProcessingTimeWakeUp } from './window/processing-wakeup.ts';
+import { checkInsertOnly } from './windowed-groups.ts';
 
 /** Output rows collected before they are emitted as one batch. */
 const EMIT_CHUNK_ROWS = 8192;
@@ -126,6 +127,7 @@ export class IntervalJoinOperator implements StreamOperator {
   async processBatch(batch: ChangeBatch, input: number): Promise<void> {
     const n = batch.numRows;
     if (n === 0) return;
+    checkInsertOnly(batch, this.ctx.operatorName);
     const side = input === 0 ? this.left : this.right;
     const other = input === 0 ? this.right : this.left;
     const clock = this.clock();

@@ -8,7 +8,7 @@ import type { InternalTimerService } from '../../time/timer-service.ts';
 import type { OperatorContext, StreamOperator } from '../operator.ts';
 import { columnsFromRows, internalRowSerializer, RowReader, type InternalRow } from './keyed/row-codec.ts';
 import { sortKeyComparator, type KeyComparator } from './keyed/row-comparator.ts';
-import { groupByWindow } from './windowed-groups.ts';
+import { checkInsertOnly, groupByWindow } from './windowed-groups.ts';
 
 /** Rows per emitted batch when a watermark fires many windows at once. */
 const EMIT_CHUNK_ROWS = 8192;
@@ -47,6 +47,7 @@ export class WindowDeduplicateOperator implements StreamOperator {
 
   async processBatch(batch: ChangeBatch): Promise<void> {
     if (batch.numRows === 0) return;
+    checkInsertOnly(batch, this.ctx.operatorName);
     const { groups, late } = groupByWindow(batch, this.node.partitionKeys, this.node.window, this.inputTypes, this.timers.currentWatermark);
     const reader = new RowReader(batch.data, this.inputTypes);
     const order = reader.column(this.orderIndex);

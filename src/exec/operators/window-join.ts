@@ -9,7 +9,7 @@ import type { OperatorContext, StreamOperator } from '../operator.ts';
 import { checkKeyTypes } from './join.ts';
 import { PairCondition } from './keyed/pair-condition.ts';
 import { columnsFromRows, internalRowSerializer, RowReader, type InternalRow } from './keyed/row-codec.ts';
-import { groupByWindow, stateKeyFlag } from './windowed-groups.ts';
+import { checkInsertOnly, groupByWindow, stateKeyFlag } from './windowed-groups.ts';
 
 /** Candidate pairs evaluated (and output rows built) per step when a watermark fires many windows at once. */
 const PAIRS_PER_STEP = 16_384;
@@ -70,6 +70,7 @@ export class WindowJoinOperator implements StreamOperator {
 
   async processBatch(batch: ChangeBatch, input: number): Promise<void> {
     if (batch.numRows === 0) return;
+    checkInsertOnly(batch, this.ctx.operatorName);
     const side = input === 0 ? this.left : this.right;
     const { groups, late } = groupByWindow(batch, side.keys, side.window, side.types, this.timers.currentWatermark, 'flag');
     const reader = new RowReader(batch.data, side.types);

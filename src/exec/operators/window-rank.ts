@@ -11,7 +11,7 @@ import { rowComparator } from './keyed/row-comparator.ts';
 import { upperBound, type RowOrder } from './keyed/sorted-rows.ts';
 import { rankColumn } from './rank-changes.ts';
 import { WindowDeduplicateOperator } from './window-deduplicate.ts';
-import { groupByWindow } from './windowed-groups.ts';
+import { checkInsertOnly, groupByWindow } from './windowed-groups.ts';
 
 /** Rows per emitted batch when a watermark fires many windows at once. */
 const EMIT_CHUNK_ROWS = 8192;
@@ -49,6 +49,7 @@ export class WindowRankOperator implements StreamOperator {
 
   async processBatch(batch: ChangeBatch): Promise<void> {
     if (batch.numRows === 0) return;
+    checkInsertOnly(batch, this.ctx.operatorName);
     const { groups, late } = groupByWindow(batch, this.node.partitionKeys, this.node.window, this.inputTypes, this.timers.currentWatermark);
     const reader = new RowReader(batch.data, this.inputTypes);
     const orderColumns = this.node.orderKeys.map((k) => ({ index: k.index, read: reader.column(k.index) }));

@@ -1,4 +1,7 @@
 import type { ChangeBatch } from '../../batch/change-batch.ts';
+import { ROW_KIND_SHORT, RowKind } from '../../batch/row-kind.ts';
+import { ExecutionError } from '../../errors/errors.ts';
+import { ErrorCodes } from '../../errors/weir-error.ts';
 import type { WindowBoundColumns } from '../../plan/physical/physical-node.ts';
 import { hashRows } from '../../state/row-hash.ts';
 import type { DataType } from '../../types/data-type.ts';
@@ -80,4 +83,20 @@ export function windowStateKey(key: Uint8Array, flag: number, start: number, end
 /** The flag byte of a state key made by {@link windowStateKey}: 1 when a join key column was NULL. */
 export function stateKeyFlag(stateKey: Uint8Array): number {
   return stateKey[0];
+}
+
+/**
+ * Windowed operators take insert-only input (the planner refuses updating inputs); a retraction reaching one would
+ * otherwise be counted as a row, so it fails loudly instead.
+ */
+export function checkInsertOnly(batch: ChangeBatch, operator: string): void {
+  const kinds = batch.kinds;
+  if (!kinds) return;
+  for (let i = 0; i < kinds.length; i++) {
+    if (kinds[i] !== RowKind.INSERT) {
+      throw new ExecutionError(`${operator} received a ${ROW_KIND_SHORT[kinds[i]]} row; it only takes insert-only (append) input`, {
+        hint: 'This is a planning bug: window Top-N, window joins and interval joins must not be planned over updating inputs.',
+      }, ErrorCodes.INTERNAL);
+    }
+  }
 }

@@ -1,3 +1,4 @@
+import { producesUpdates } from '../../plan/changelog-mode.ts';
 import type { LogicalNode, LogicalRank } from '../../plan/logical/logical-node.ts';
 import { windowColumnsOf, windowPropertyOf } from '../../plan/window-properties.ts';
 import type { SourcePos } from '../tokens.ts';
@@ -23,6 +24,9 @@ export function windowRankOrRank(ctx: PlannerContext, pos: SourcePos, rank: Logi
   }
   if (windowColumns.timeDomain === 'processing') {
     unsupported(ctx.sql, pos, 'Window Top-N and window deduplication on processing-time windows', 'Window the input on an event-time attribute (a column with a WATERMARK).');
+  }
+  if (producesUpdates(rank.input)) {
+    unsupported(ctx.sql, pos, 'Window Top-N over an updating input', 'Rank the rows of a window table function or window aggregation (append-only), not of an updating table.');
   }
   return {
     kind: 'window-rank', schema: rank.schema, input: rank.input, windowColumns,

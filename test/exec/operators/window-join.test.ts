@@ -8,7 +8,8 @@ import type { WindowJoinNode } from '../../../src/plan/physical/physical-node.ts
 import { windowTvfSchema } from '../../../src/plan/window-schema.ts';
 import { DataTypes, withNullable } from '../../../src/types/data-type.ts';
 import { Schema } from '../../../src/types/schema.ts';
-import { BACKENDS, harness, inserts, sorted } from './join-harness.ts';
+import { WeirError } from '../../../src/errors/weir-error.ts';
+import { BACKENDS, harness, inserts, rows, sorted } from './join-harness.ts';
 
 const MIN = 60_000;
 const at = (m: number): number => m * MIN;
@@ -101,6 +102,12 @@ describe('window join cases', () => {
       assert.deepEqual(sorted(short(h.drain())), sorted(expected), type);
       await h.close();
     }
+  });
+
+  it('refuses a retraction (its input must be append-only)', async () => {
+    const h = await open('inner');
+    await assert.rejects(h.op.processBatch(rows(L, ['+I', ...row(1, 'a', 1)], ['-D', ...row(1, 'a', 1)]), LEFT), (e: WeirError) => e.code === 'INTERNAL' && /received a -D row/.test(e.message));
+    await h.close();
   });
 
   it('reports rows of fired windows late on either side', async () => {
