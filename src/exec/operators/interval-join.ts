@@ -249,6 +249,8 @@ export class IntervalJoinOperator implements StreamOperator {
 
   async processWatermark(watermark: number): Promise<void> {
     if (!this.eventTime) return;
+    // The chain does not record the input watermark of an operator that emits its own: do it here, for metrics.
+    this.ctx.metrics.gauge('currentWatermark').set(watermark);
     await this.expire(this.timers.advanceWatermark(watermark), watermark);
     const held = watermark >= MAX_WATERMARK ? watermark : watermark - this.watermarkDelay;
     if (held > this.emittedWatermark) {
