@@ -42,7 +42,7 @@ export function groupingOf(ctx: PlannerContext, rel: RelPlan, elements: readonly
     if (g.kind === 'groupingSets') options = g.sets.map((s) => s.map(keyOf));
     else if (g.kind === 'rollup') { const ks = g.exprs.map(keyOf); options = ks.map((_, i) => ks.slice(0, ks.length - i)).concat([[]]); }
     else if (g.kind === 'cube') options = subsets(g.exprs.map(keyOf));
-    else options = [[keyOf(g as SqlExpr)]];
+    else options = [[keyOf(legacyGroupWindowCheck(ctx, g as SqlExpr))]];
     if (options.length > 1) multiple = true;
     const next: string[][] = [];
     for (const s of sets) for (const o of options) next.push([...s, ...o]);
@@ -53,6 +53,19 @@ export function groupingOf(ctx: PlannerContext, rel: RelPlan, elements: readonly
     sets = next;
   }
   return { keys, sets: multiple ? sets : null };
+}
+
+const LEGACY_GROUP_WINDOWS = new Set(['TUMBLE', 'HOP', 'SESSION']);
+
+/** Flink's deprecated `GROUP BY TUMBLE(ts, size)` group windows: refused with the window TVF to write instead. */
+function legacyGroupWindowCheck(ctx: PlannerContext, e: SqlExpr): SqlExpr {
+  if (e.kind === 'call' && LEGACY_GROUP_WINDOWS.has(e.canonical) && !e.over) {
+    const fn = e.canonical;
+    fail(ctx.sql, e.pos, `Group window functions in GROUP BY (${fn}(time, ...)) are not supported; use the ${fn === 'SESSION' ? 'SESSION' : fn} window table function`,
+      ErrorCodes.NOT_SUPPORTED,
+      `e.g. SELECT k, window_start, window_end, COUNT(*) FROM TABLE(${fn}(TABLE t${fn === 'SESSION' ? ' PARTITION BY k' : ''}, DESCRIPTOR(ts), ...)) GROUP BY k, window_start, window_end (window_start/window_end replace ${fn}_START/${fn}_END).`);
+  }
+  return e;
 }
 
 /** All subsets of `keys`, largest first, in CUBE order: (a, b), (a), (b), (). */

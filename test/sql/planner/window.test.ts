@@ -97,6 +97,7 @@ describe('window aggregation planning', () => {
     fails(env, `SELECT n, COUNT(*) ${session} GROUP BY n, window_start, window_end`, 'NOT_SUPPORTED', 'n, window_start', /exactly the SESSION partition keys \(k\)/);
     fails(env, `SELECT k, COUNT(*) ${session} GROUP BY k`, 'NOT_SUPPORTED', 'k', /only be aggregated by its window/, 3);
     fails(env, `SELECT GROUPING(n) ${from} GROUP BY window_start, window_end, k`, 'PLAN_INVALID', 'n)', /must be a GROUP BY key/);
+    fails(env, "SELECT k, COUNT(*) FROM t GROUP BY k, HOP(ts, INTERVAL '1' MINUTE, INTERVAL '5' MINUTES)", 'NOT_SUPPORTED', 'HOP', /use the HOP window table function/);
   });
 });
 
