@@ -31,4 +31,5 @@ export * from './errors/index.ts';
 export * from './expr/api.ts';
 export { scalarFunction } from './udf/ts/define.ts';
 export { tableFunction } from './udf/ts/define-table.ts';
+export { aggregateFunction } from './udf/ts/define-aggregate.ts';
 export { formatUdfTable } from './cli/metrics-table.ts';
