@@ -12,6 +12,8 @@ import type { TimeDomain } from '../../../src/plan/window-spec.ts';
 import { resolveAggregate } from '../../../src/aggregate/aggregate-functions.ts';
 import { createKeyedStateBackend } from '../../../src/state/factory.ts';
 import type { KeyedStateBackend } from '../../../src/state/keyed-state.ts';
+import { decodeSnapshot, encodeSnapshot } from '../../../src/state/snapshot.ts';
+import type { KeyGroupTimers } from '../../../src/time/timer-service.ts';
 import { Schema } from '../../../src/types/schema.ts';
 import { timeContext, type TimeRecorder } from '../test-context.ts';
 
@@ -41,6 +43,10 @@ export interface OverHarness {
   /** Late rows reported so far, formatted like drain, then cleared. */
   late(): string[];
   state(): KeyedStateBackend | undefined;
+  /** A checkpoint of the operator's keyed state and timers, encoded as they are written to storage. */
+  snapshot(): { state: Uint8Array; timers: KeyGroupTimers[] };
+  /** Restores a {@link snapshot} (call right after opening, before any input). */
+  restore(snap: { state: Uint8Array; timers: KeyGroupTimers[] }): void;
   close(): Promise<void>;
 }
 
@@ -80,6 +86,14 @@ export async function overHarness(node: OverAggregateNode, backend = 'hashmap', 
       return lines;
     },
     state: () => state,
+    snapshot() {
+      const snap = ctx.keyedState().snapshot(1);
+      try { return { state: encodeSnapshot(snap), timers: ctx.timerService().snapshot() }; } finally { snap.release(); }
+    },
+    restore(snap) {
+      ctx.keyedState().restore([decodeSnapshot(snap.state)]);
+      ctx.timerService().restore(snap.timers, { start: 0, end: ctx.timerService().maxParallelism - 1 });
+    },
     async close() { await op.close(); await state?.dispose(); },
   };
 }

@@ -122,6 +122,36 @@ for (const backend of BACKENDS) {
       }
     });
 
+    it('a restore from a snapshot (keyed state and timers) continues pending rows, frames and lateness exactly', async () => {
+      const calls = [agg(S, 'SUM', [2], 's'), agg(S, 'MAX', [2], 'mx'), agg(S, 'FIRST_VALUE', [2], 'f')];
+      const node = overNode(S, { partition: [0], order: 1, frame: { unit: 'rows', preceding: 2 }, calls });
+      const first = [['a', 1, 5], ['a', 2, 9], ['b', 1, 1], ['a', 5, 2], ['b', 7, 3]];
+      const second = [['a', 2, 100], ['a', 6, 4], ['b', 6, 8]];
+      const straight = await overHarness(node, backend);
+      await straight.feed(...first);
+      await straight.watermark(3);
+      await straight.feed(...second);
+      await straight.watermark(100);
+      const expected = straight.drain();
+      const late = straight.late();
+      await straight.close();
+
+      const before = await overHarness(node, backend);
+      await before.feed(...first);
+      await before.watermark(3);
+      const emitted = before.drain();
+      const snap = before.snapshot();
+      await before.close();
+      const after = await overHarness(node, 'hashmap');
+      after.restore(snap);
+      await after.feed(...second);
+      await after.watermark(100);
+      assert.deepEqual([...emitted, ...after.drain()], expected);
+      assert.deepEqual(after.late(), late);
+      assert.deepEqual(late, ['a|2|100']);
+      await after.close();
+    });
+
     it('no PARTITION BY: one global partition; DISTINCT and FILTER', async () => {
       const S2 = new Schema([...S.columns, { name: 'ok', type: DataTypes.BOOLEAN() }]);
       const calls = [agg(S2, 'COUNT', [2], 'd', null, true), agg(S2, 'SUM', [2], 'f', 3)];
