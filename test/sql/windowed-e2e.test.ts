@@ -107,6 +107,17 @@ describe('windowed SQL: running', () => {
     assert.deepEqual(await firstRows(e, sql, 2), ['+I[a, 1, 5]', '+I[b, 2, NULL]']);
   });
 
+  it('processing-time interval join: rows take their arrival time; unmatched left rows are padded at the end of input', async () => {
+    const e = TableEnvironment.create({ parallelism: 2 });
+    await table(e, 'l', script([rows(['a', 1, 10], ['b', 2, 10], [null, 3, 10])]));
+    await table(e, 'r', script([rows(['a', 5, 99], ['a', 6, 1])]));
+    // Both bounds an hour wide: every pair of a key matches, whatever the arrival times.
+    const sql = "SELECT l.k, l.v, r.v AS rv FROM l LEFT JOIN r ON l.k = r.k AND l.pt BETWEEN r.pt - INTERVAL '1' HOUR AND r.pt + INTERVAL '1' HOUR";
+    assert.match(e.sqlQuery(sql).explain(), /IntervalJoin\(joinType=\[LEFT\], windowBounds=\[isRowTime=false/);
+    const out = (await e.sqlQuery(sql).execute().collect()).map(String).sort();
+    assert.deepEqual(out, ['+I[NULL, 3, NULL]', '+I[a, 1, 5]', '+I[a, 1, 6]', '+I[b, 2, NULL]']);
+  });
+
   it('counts interval-join rows behind the watermark as late, or writes them to the late-data table', async () => {
     // The right side ends at once (its channel then stops holding the join's watermark back); the sleep lets the
     // join see that before the left side's late row (rows of two inputs have no order between them otherwise).
