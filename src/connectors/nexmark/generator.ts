@@ -20,6 +20,8 @@ export class NexmarkGenerator {
   readonly timeline: Timeline;
   private readonly rng: EventRng;
   private readonly text: NexmarkText;
+  /** Per-event ids, event numbers and times of the batch being generated, reused across batches. */
+  private scratch = new Float64Array(0);
 
   constructor(
     readonly config: NexmarkConfig,
@@ -66,9 +68,10 @@ export class NexmarkGenerator {
     // First the skeleton of every event, then one loop per kind: each loop stays monomorphic and hot, where a
     // per-row switch between rare person rows and common bid rows kept deoptimising.
     const eventType = new Int32Array(count);
-    const eventId = new Float64Array(count);
-    const eventNumber = new Float64Array(count);
-    const timestamp = new Float64Array(count);
+    if (this.scratch.length < 3 * count) this.scratch = new Float64Array(3 * count);
+    const eventId = this.scratch.subarray(0, count);
+    const eventNumber = this.scratch.subarray(count, 2 * count);
+    const timestamp = this.scratch.subarray(2 * count, 3 * count);
     for (let row = 0; row < count; row++) {
       const number = t.adjustedEventNumber(this.globalIndex(from + row));
       const id = t.eventId(number);
