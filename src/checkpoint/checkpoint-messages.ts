@@ -16,6 +16,8 @@ export interface OperatorAck {
   readonly keyedState?: StateFileRef & { readonly keyGroupRange: KeyGroupRange };
   /** Event- and processing-time timers (format `weir-timers`), when the operator registered any. */
   readonly timers?: StateFileRef;
+  /** Non-keyed operator state (format `weir-operator-state`), when the operator has some. */
+  readonly operatorState?: StateFileRef;
   /** Sources: where to resume (connector-defined, JSON). */
   readonly sourcePosition?: unknown;
   /** Two-phase-commit sinks: what the job commits when the checkpoint completes (connector-defined, JSON). */
@@ -57,11 +59,19 @@ export type CheckpointReport =
   | { readonly kind: 'decline'; readonly decline: TaskDecline }
   | { readonly kind: 'final'; readonly ack: TaskAck };
 
+/** The files one operator of a task restores. */
+export interface RestoredOperatorFiles {
+  readonly keyedState: readonly string[];
+  readonly timers: readonly string[];
+  /** Every old subtask's operator state (it is not keyed: each new subtask gets all of it). */
+  readonly operatorState: readonly string[];
+}
+
 /** What a task restores, resolved by the job from a completed checkpoint (absolute file paths). */
 export interface TaskRestore {
   readonly checkpointId: number;
   /** Per operator id: the keyed-state and timer files of every old subtask whose key groups overlap this one's. */
-  readonly operators: Readonly<Record<string, { readonly keyedState: readonly string[]; readonly timers: readonly string[] }>>;
+  readonly operators: Readonly<Record<string, RestoredOperatorFiles>>;
   /** The head source's positions, by old subtask index (its length is the old parallelism). */
   readonly sourcePositions?: readonly unknown[];
 }

@@ -4,6 +4,7 @@
  *     <state.checkpoints.dir>/<job id>/chk-<n>/_metadata          the manifest, written last (temp file + rename)
  *     <state.checkpoints.dir>/<job id>/chk-<n>/op-<id>-<subtask>.keyed    keyed state of one operator subtask
  *     <state.checkpoints.dir>/<job id>/chk-<n>/op-<id>-<subtask>.timers   its timers
+ *     <state.checkpoints.dir>/<job id>/chk-<n>/op-<id>-<subtask>.opstate  its non-keyed operator state
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -31,7 +32,7 @@ export function checkpointDir(jobDir: string, checkpointId: number): string {
 }
 
 /** File names inside a checkpoint directory. */
-export const stateFileName = (operatorId: string, subtask: number, kind: 'keyed' | 'timers'): string => `op-${operatorId}-${subtask}.${kind}`;
+export const stateFileName = (operatorId: string, subtask: number, kind: 'keyed' | 'timers' | 'opstate'): string => `op-${operatorId}-${subtask}.${kind}`;
 
 /** Writes one state file of a checkpoint, creating the checkpoint's directory when needed. */
 export async function writeStateFile(dir: string, name: string, bytes: Uint8Array): Promise<void> {

@@ -17,6 +17,9 @@ export interface CheckpointableOperator {
   /** The operator's committables at a barrier (undefined when it does not pre-commit). Errors are tagged. */
   preCommit(checkpointId: number): Promise<readonly unknown[] | undefined>;
   notifyCheckpointComplete(checkpointId: number): Promise<void>;
+  /** The operator's non-keyed state (undefined when it has none). Synchronous; errors are tagged. */
+  snapshotState(checkpointId: number): unknown;
+  restoreState(states: readonly unknown[]): void;
 }
 
 /** What checkpoints need of a task's operator chain (src/exec/task/operator-chain.ts). */
@@ -36,7 +39,7 @@ export interface ChainLinkParts {
 }
 
 /** A link's checkpoint view; `guard` runs an operator hook and tags its errors with the operator. */
-export function checkpointable(link: ChainLinkParts, guard: (f: () => Promise<void>) => Promise<void>): CheckpointableOperator {
+export function checkpointable(link: ChainLinkParts, guard: (f: () => Promise<void>) => Promise<void>, tag: (e: unknown) => unknown): CheckpointableOperator {
   const { node, operator } = link;
   return {
     node,
@@ -52,6 +55,13 @@ export function checkpointable(link: ChainLinkParts, guard: (f: () => Promise<vo
     },
     notifyCheckpointComplete: async (checkpointId) => {
       if (operator.notifyCheckpointComplete) await guard(() => operator.notifyCheckpointComplete!(checkpointId));
+    },
+    snapshotState: (checkpointId) => {
+      try { return operator.snapshotState?.(checkpointId); } catch (e) { throw tag(e); }
+    },
+    restoreState: (states) => {
+      if (!operator.restoreState) throw new Error(`operator ${node.name} has operator state in the checkpoint but cannot restore it`);
+      try { operator.restoreState(states); } catch (e) { throw tag(e); }
     },
   };
 }

@@ -58,6 +58,7 @@ export interface SubtaskManifest {
   readonly subtask: number;
   readonly keyedState?: StateFileRef & { readonly keyGroupRange: KeyGroupRange };
   readonly timers?: StateFileRef;
+  readonly operatorState?: StateFileRef;
   readonly sourcePosition?: unknown;
   readonly committables?: readonly unknown[];
 }
@@ -97,10 +98,11 @@ export function buildManifest(input: ManifestInput): CheckpointManifest {
         subtask: ack.subtaskIndex,
         ...(op.keyedState ? { keyedState: op.keyedState } : {}),
         ...(op.timers ? { timers: op.timers } : {}),
+        ...(op.operatorState ? { operatorState: op.operatorState } : {}),
         ...(op.sourcePosition !== undefined ? { sourcePosition: op.sourcePosition } : {}),
         ...(op.committables?.length ? { committables: op.committables } : {}),
       };
-      sizeBytes += (op.keyedState?.bytes ?? 0) + (op.timers?.bytes ?? 0);
+      sizeBytes += (op.keyedState?.bytes ?? 0) + (op.timers?.bytes ?? 0) + (op.operatorState?.bytes ?? 0);
       const list = byOperator.get(op.operatorId) ?? [];
       list.push(entry);
       byOperator.set(op.operatorId, list);

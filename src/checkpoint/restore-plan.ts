@@ -4,7 +4,7 @@ import { ErrorCodes } from '../errors/weir-error.ts';
 import type { JobGraph } from '../plan/physical/job-graph.ts';
 import type { PhysicalNode } from '../plan/physical/physical-node.ts';
 import { keyGroupRangeFor, type KeyGroupRange } from '../state/key-groups.ts';
-import type { TaskRestore } from './checkpoint-messages.ts';
+import type { RestoredOperatorFiles, TaskRestore } from './checkpoint-messages.ts';
 import type { ResolvedCheckpoint } from './checkpoint-storage.ts';
 import { operatorSignature, type OperatorManifest, type SubtaskManifest } from './manifest.ts';
 
@@ -24,7 +24,7 @@ export function planTaskRestores(checkpoint: ResolvedCheckpoint, graph: JobGraph
   }
   const nodes = new Map<string, { node: PhysicalNode; vertexId: string; parallelism: number }>();
   for (const v of graph.vertices) for (const node of v.chain) nodes.set(node.id, { node, vertexId: v.id, parallelism: v.parallelism });
-  const restores = new Map<string, { operators: Record<string, { keyedState: string[]; timers: string[] }>; sourcePositions?: unknown[] }>();
+  const restores = new Map<string, { operators: Record<string, RestoredOperatorFiles>; sourcePositions?: unknown[] }>();
   const forTask = (taskId: string) => {
     let r = restores.get(taskId);
     if (!r) restores.set(taskId, (r = { operators: {} }));
@@ -44,7 +44,8 @@ export function planTaskRestores(checkpoint: ResolvedCheckpoint, graph: JobGraph
       const range = keyGroupRangeFor(s, maxParallelism, target.parallelism);
       const keyed = op.subtasks.filter((st) => st.keyedState && overlaps(st.keyedState.keyGroupRange, range)).map((st) => join(dir, st.keyedState!.file));
       const timers = op.subtasks.filter((st) => st.timers && overlaps(keyGroupRangeFor(st.subtask, maxParallelism, op.parallelism), range)).map((st) => join(dir, st.timers!.file));
-      if (keyed.length || timers.length) forTask(taskId).operators[op.id] = { keyedState: keyed, timers };
+      const operatorState = op.subtasks.filter((st) => st.operatorState).map((st) => join(dir, st.operatorState!.file));
+      if (keyed.length || timers.length || operatorState.length) forTask(taskId).operators[op.id] = { keyedState: keyed, timers, operatorState };
       if (op.subtasks.some((st) => st.sourcePosition !== undefined)) forTask(taskId).sourcePositions = sourcePositions(op);
     }
   }
@@ -54,7 +55,7 @@ export function planTaskRestores(checkpoint: ResolvedCheckpoint, graph: JobGraph
 }
 
 function hasState(op: OperatorManifest): boolean {
-  return op.subtasks.some((s) => s.keyedState || s.timers || s.sourcePosition !== undefined);
+  return op.subtasks.some((s) => s.keyedState || s.timers || s.operatorState || s.sourcePosition !== undefined);
 }
 
 /** Positions by old subtask index; a subtask that recorded none has `undefined` (its reader says what it needs). */

@@ -10,6 +10,7 @@ import { BarrierAligner, type Barrier } from './barrier-aligner.ts';
 import type { CheckpointCommand, CheckpointReport, OperatorAck, TaskAck } from './checkpoint-messages.ts';
 import { checkpointDir, jobCheckpointsDir, stateFileName, writeStateFile } from './checkpoint-storage.ts';
 import type { CheckpointableChain, CheckpointableOperator } from './checkpointable.ts';
+import { encodeOperatorState } from './operator-state.ts';
 import { encodeTimers } from './timer-snapshot.ts';
 
 /** Which task this is. */
@@ -37,6 +38,7 @@ interface TakenSnapshot {
   readonly op: CheckpointableOperator;
   readonly keyed: StateSnapshot | null;
   readonly timers: KeyGroupTimers[] | null;
+  readonly operatorState: unknown;
   readonly committables?: readonly unknown[];
 }
 
@@ -47,7 +49,7 @@ interface TakenSnapshot {
  *
  * 1. `prepareSnapshot` on every operator in chain order (UDF bundles flushed, mini-batches folded);
  * 2. `preCommit` on two-phase-commit sinks (their committables);
- * 3. synchronously, with no await in between: keyed state and timers of every operator are snapshotted
+ * 3. synchronously, with no await in between: keyed state, timers and operator state of every operator are snapshotted
  *    (copy-on-write, no data copied) and the barrier is sent downstream;
  * 4. asynchronously, while the task processes on: snapshots are encoded and written to the checkpoint's directory,
  *    then the acknowledgement (files, sizes, source position, committables, timings) goes to the coordinator.
@@ -166,6 +168,7 @@ export class TaskCheckpointer {
       op,
       keyed: op.state?.snapshot(id) ?? null,
       timers: op.timers && op.timers.size > 0 ? op.timers.snapshot() : null,
+      operatorState: op.snapshotState(id),
       committables: committables.get(op.node.id),
     }));
     writer.broadcast(barrier);
@@ -183,7 +186,7 @@ export class TaskCheckpointer {
       const dir = checkpointDir(this.jobDir, id);
       const acks: OperatorAck[] = source ? [{ operatorId: source.operatorId, sourcePosition: source.position }] : [];
       let bytes = 0;
-      for (const { op, keyed, timers, committables } of taken) {
+      for (const { op, keyed, timers, operatorState, committables } of taken) {
         const ack: { -readonly [K in keyof OperatorAck]: OperatorAck[K] } = { operatorId: op.node.id };
         if (keyed) {
           const data = encodeSnapshot(keyed);
@@ -199,8 +202,15 @@ export class TaskCheckpointer {
           ack.timers = { file, bytes: data.byteLength };
           bytes += data.byteLength;
         }
+        if (operatorState !== undefined) {
+          const data = encodeOperatorState(id, operatorState);
+          const file = stateFileName(op.node.id, this.identity.subtaskIndex, 'opstate');
+          await writeStateFile(dir, file, data);
+          ack.operatorState = { file, bytes: data.byteLength };
+          bytes += data.byteLength;
+        }
         if (committables?.length) ack.committables = committables;
-        if (ack.keyedState || ack.timers || ack.committables) acks.push(ack);
+        if (ack.keyedState || ack.timers || ack.operatorState || ack.committables) acks.push(ack);
       }
       this.report({ kind: 'ack', ack: this.ack(id, acks, alignmentMs, syncMs, performance.now() - started, bytes) });
     } catch (e) {

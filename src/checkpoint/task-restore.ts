@@ -5,10 +5,11 @@ import type { KeyGroupRange } from '../state/key-groups.ts';
 import { decodeSnapshot } from '../state/snapshot.ts';
 import type { TaskRestore } from './checkpoint-messages.ts';
 import type { CheckpointableChain } from './checkpointable.ts';
+import { decodeOperatorState } from './operator-state.ts';
 import { decodeTimers } from './timer-snapshot.ts';
 
 /**
- * Loads a task's operators' keyed state and timers from a checkpoint, after the operators opened (and so declared
+ * Loads a task's operators' keyed state, timers and operator state from a checkpoint, after the operators opened (and so declared
  * their state tables). Files may come from any old parallelism: each backend keeps the key groups it owns.
  */
 export async function restoreOperators(chain: CheckpointableChain, restore: TaskRestore, keyGroupRange: KeyGroupRange): Promise<void> {
@@ -23,6 +24,9 @@ export async function restoreOperators(chain: CheckpointableChain, restore: Task
       if (files.timers.length) {
         const groups = await Promise.all(files.timers.map(async (f) => decodeTimers(await read(f), f)));
         op.timerService().restore(groups.flat(), keyGroupRange);
+      }
+      if (files.operatorState.length) {
+        op.restoreState(await Promise.all(files.operatorState.map(async (f) => decodeOperatorState(await read(f), f))));
       }
     } catch (e) {
       throw restoreError(e, op.node.name, restore.checkpointId);

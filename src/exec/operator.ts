@@ -85,6 +85,13 @@ export interface StreamOperator {
   preCommit?(checkpointId: number): Promise<readonly unknown[]>;
   /** Checkpoint `checkpointId` is complete (manifest written, committables committed). */
   notifyCheckpointComplete?(checkpointId: number): Promise<void>;
+  /**
+   * Operator state that is not keyed (Flink's operator list state), e.g. LIMIT's row count: a MessagePack-encodable
+   * value, taken synchronously at a barrier. Keep keyed data in `ctx.keyedState()` instead: it rescales by key group.
+   */
+  snapshotState?(checkpointId: number): unknown;
+  /** After `open`, in a restored job: every old subtask's `snapshotState` value (all of them, whatever the parallelism). */
+  restoreState?(states: readonly unknown[]): void;
   /** All inputs ended: flush everything buffered. */
   endInput?(): Promise<void>;
   /** Release resources; called on success, failure and cancel. Must not throw for an operator that never opened. */

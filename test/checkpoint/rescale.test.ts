@@ -8,7 +8,7 @@ import { FIXTURES } from '../e2e/helpers.ts';
 
 /**
  * Rescaling through key groups: a job reading CSV files into a keyed GROUP BY and a stateless pipeline (two INSERTs,
- * each with its own source, slowed down by a UDF so that checkpoints happen mid-stream) fails (an
+ * each with its own source, held back by the fail-once UDF until a checkpoint with output completed) fails (an
  * injected UDF exception after a checkpoint with output) at parallelism 1, is restored from its checkpoint at
  * parallelism 2, fails again, and is restored at parallelism 1 to the end. Keyed state and file positions move
  * between subtasks; the committed output equals an uninterrupted run's exactly.
@@ -54,17 +54,18 @@ describe('restore at another parallelism', () => {
     const env = TableEnvironment.create({
       baseDir: FIXTURES,
       config: {
-        'parallelism.default': String(parallelism), 'table.exec.batch-size': '200', 'ts.worker.pool-size': '2',
-        'python.fn-execution.bundle.time': '5 ms', 'python.fn-execution.arrow.batch.size': '200', 'execution.checkpointing.interval': '30 ms', ...config,
+        'parallelism.default': String(parallelism), 'table.exec.batch-size': '200', 'taskmanager.network.buffers-per-channel': '2',
+        'ts.worker.pool-size': '2', 'ts.fn-execution.max-in-flight': '1', 'python.fn-execution.bundle.time': '5 ms',
+        'python.fn-execution.arrow.batch.size': '200', 'execution.checkpointing.interval': '30 ms', ...config,
       },
     });
-    await env.createTypeScriptFunction('slow_fail_once', 'ts-udfs/fail-once.ts', 'slowFailOnce');
+    await env.createTypeScriptFunction('fail_once', 'ts-udfs/fail-once.ts', 'failOnce');
     await env.executeSql(`CREATE TABLE src (k BIGINT, seq BIGINT) WITH ('connector' = 'filesystem', 'path' = '${join(dir, 'input')}', 'format' = 'csv')`);
     await env.executeSql(`CREATE TABLE raw (k BIGINT, seq BIGINT) WITH ('connector' = 'filesystem', 'path' = '${join(out, 'raw')}', 'format' = 'csv')`);
     await env.executeSql(`CREATE TABLE uniq (g BIGINT) WITH ('connector' = 'filesystem', 'path' = '${join(out, 'uniq')}', 'format' = 'csv')`);
     const result = await env.executeSql(`EXECUTE STATEMENT SET BEGIN
-      INSERT INTO raw SELECT slow_fail_once(k, '${failIn}'), seq FROM src;
-      INSERT INTO uniq SELECT g FROM (SELECT slow_fail_once(k, '${failIn}') % 2000 AS g FROM src) GROUP BY g;
+      INSERT INTO raw SELECT fail_once(k, '${failIn}'), seq FROM src;
+      INSERT INTO uniq SELECT g FROM (SELECT fail_once(k, '${failIn}') % 2000 AS g FROM src) GROUP BY g;
     END`);
     assert.equal(result.kind, 'insert');
     return (result as { job: { done(): Promise<JobResult> } }).job.done();

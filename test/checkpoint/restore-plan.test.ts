@@ -24,7 +24,12 @@ const checkpoint = {
       { checkpointId: 3, taskId: `v0[${s}]`, vertexId: 'v0', subtaskIndex: s, alignmentMs: 0, syncMs: 0, asyncMs: 0, bytes: 0, operators: [{ operatorId: 'n1', sourcePosition: { at: s } }] },
       {
         checkpointId: 3, taskId: `v1[${s}]`, vertexId: 'v1', subtaskIndex: s, alignmentMs: 0, syncMs: 0, asyncMs: 0, bytes: 10,
-        operators: [{ operatorId: 'n2', keyedState: { file: `op-n2-${s}.keyed`, bytes: 10, keyGroupRange: s === 0 ? { start: 0, end: 63 } : { start: 64, end: 127 } }, timers: { file: `op-n2-${s}.timers`, bytes: 1 } }],
+        operators: [{
+          operatorId: 'n2',
+          keyedState: { file: `op-n2-${s}.keyed`, bytes: 10, keyGroupRange: s === 0 ? { start: 0, end: 63 } : { start: 64, end: 127 } },
+          timers: { file: `op-n2-${s}.timers`, bytes: 1 },
+          operatorState: { file: `op-n2-${s}.opstate`, bytes: 1 },
+        }],
       },
     ]),
   }),
@@ -33,8 +38,9 @@ const checkpoint = {
 describe('restore plan', () => {
   it('gives each subtask the state files of the key groups it owns, at the same parallelism', () => {
     const plan = planTaskRestores(checkpoint, graph(2), 128, false);
-    assert.deepEqual(plan.get('v1[0]')!.operators, { n2: { keyedState: ['/ck/chk-3/op-n2-0.keyed'], timers: ['/ck/chk-3/op-n2-0.timers'] } });
-    assert.deepEqual(plan.get('v1[1]')!.operators, { n2: { keyedState: ['/ck/chk-3/op-n2-1.keyed'], timers: ['/ck/chk-3/op-n2-1.timers'] } });
+    const opState = ['/ck/chk-3/op-n2-0.opstate', '/ck/chk-3/op-n2-1.opstate'];
+    assert.deepEqual(plan.get('v1[0]')!.operators, { n2: { keyedState: ['/ck/chk-3/op-n2-0.keyed'], timers: ['/ck/chk-3/op-n2-0.timers'], operatorState: opState } });
+    assert.deepEqual(plan.get('v1[1]')!.operators, { n2: { keyedState: ['/ck/chk-3/op-n2-1.keyed'], timers: ['/ck/chk-3/op-n2-1.timers'], operatorState: opState } });
     assert.deepEqual(plan.get('v0[1]')!.sourcePositions, [{ at: 0 }, { at: 1 }]);
     assert.equal(plan.get('v0[1]')!.checkpointId, 3);
   });
@@ -47,6 +53,8 @@ describe('restore plan', () => {
       ['/ck/chk-3/op-n2-0.keyed'], ['/ck/chk-3/op-n2-0.keyed'], ['/ck/chk-3/op-n2-1.keyed'], ['/ck/chk-3/op-n2-1.keyed'],
     ]);
     assert.deepEqual(four.get('v0[3]')!.sourcePositions, [{ at: 0 }, { at: 1 }]);
+    // Operator state is not keyed: every new subtask gets every old subtask's.
+    assert.deepEqual(four.get('v1[3]')!.operators.n2.operatorState, ['/ck/chk-3/op-n2-0.opstate', '/ck/chk-3/op-n2-1.opstate']);
   });
 
   it('fails when state belongs to no operator of the job, unless unclaimed state may be dropped', () => {

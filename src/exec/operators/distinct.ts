@@ -30,6 +30,13 @@ export class DistinctOperator implements StreamOperator {
     await this.ctx.output.emit(keep.length === batch.numRows ? batch : takeRows(batch, Uint32Array.from(keep)));
   }
 
+  /** The rows seen, for checkpoints (operator state; a rescaled restore gives every subtask all of them). */
+  snapshotState(): string[] { return [...this.seen]; }
+
+  restoreState(states: readonly unknown[]): void {
+    for (const s of states) for (const key of s as string[]) this.seen.add(key);
+  }
+
   async close(): Promise<void> { this.seen.clear(); }
 }
 

@@ -23,5 +23,12 @@ export class LimitOperator implements StreamOperator {
     await this.ctx.output.emit(begin === 0 && end === batch.numRows ? batch : batch.slice(begin, end));
   }
 
+  snapshotState(): { seen: number } { return { seen: this.seen }; }
+
+  /** The limit runs at parallelism 1: one state, the rows counted so far. */
+  restoreState(states: readonly unknown[]): void {
+    this.seen = states.reduce<number>((n, s) => n + ((s as { seen?: number })?.seen ?? 0), 0);
+  }
+
   async close(): Promise<void> {}
 }

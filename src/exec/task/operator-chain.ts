@@ -157,7 +157,7 @@ export class OperatorChain {
 
   /** Each operator with its keyed state and timers, for checkpoints and restore (src/checkpoint/). */
   checkpointOperators(): CheckpointableOperator[] {
-    return this.links.map((link, i) => checkpointable(link, (f) => this.guard(i, f)));
+    return this.links.map((link, i) => checkpointable(link, (f) => this.guard(i, f), (e) => tagError(e, link.node.name, this.subtaskIndex)));
   }
 
   async prepareSnapshot(checkpointId: number): Promise<void> {
