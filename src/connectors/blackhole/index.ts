@@ -25,7 +25,10 @@ export class BlackholeWriter implements SinkWriter {
   async close(): Promise<void> {}
 }
 
-/** Flink's `blackhole` sink: no options, accepts inserts, updates and deletes; for benchmarks and tests. */
+/**
+ * Flink's `blackhole` sink: no options, accepts inserts, updates and deletes; for benchmarks and tests. Not
+ * exactly-once: after a restore, rows received since the checkpoint are received (and counted) again.
+ */
 export const blackholeSink: SinkFactory = {
   identifier: IDENTIFIER,
   validateSink(options: ConnectorOptions, _schema: Schema): void {

@@ -68,6 +68,7 @@ export function createPrintSink(streams: PrintStreams = { stdout: process.stdout
 
 /**
  * Flink's `print` sink. Options: `print-identifier` (line prefix), `standard-error` (print to stderr; default false).
- * Accepts updates and deletes; each row is printed with its kind (`+I`, `-U`, `+U`, `-D`).
+ * Accepts updates and deletes; each row is printed with its kind (`+I`, `-U`, `+U`, `-D`). Not exactly-once: after a
+ * restore from a checkpoint, rows printed since that checkpoint are printed again (docs/checkpoints.md).
  */
 export const printSink: SinkFactory = createPrintSink();

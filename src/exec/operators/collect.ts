@@ -3,7 +3,8 @@ import type { OperatorContext, StreamOperator } from '../operator.ts';
 
 /**
  * The last operator of a `table.execute()` job: its task's output channel leads to the client, which grants credits
- * as the user consumes rows, so an unconsumed result applies backpressure to the whole job.
+ * as the user consumes rows, so an unconsumed result applies backpressure to the whole job. Not exactly-once, and
+ * such a job is not restarted after a failure: rows already handed to the caller cannot be taken back.
  */
 export class CollectOperator implements StreamOperator {
   private ctx!: OperatorContext;
