@@ -12,6 +12,7 @@ import { windowAggregateSchema, windowTvfSchema } from '../../../src/plan/window
 import type { TimeDomain, WindowSpec } from '../../../src/plan/window-spec.ts';
 import { createKeyedStateBackend } from '../../../src/state/factory.ts';
 import type { KeyedStateBackend } from '../../../src/state/keyed-state.ts';
+import type { InternalTimerService } from '../../../src/time/timer-service.ts';
 import type { Schema } from '../../../src/types/schema.ts';
 import { timeContext, type TimeRecorder } from '../test-context.ts';
 
@@ -51,19 +52,24 @@ export interface WindowHarness {
   /** Late rows reported so far, formatted. */
   late(): string[];
   readonly state: () => KeyedStateBackend | undefined;
+  /** The operator's timer service. */
+  readonly timers: () => InternalTimerService;
   close(): Promise<void>;
 }
 
-export async function windowHarness(node: AnyWindowNode, input: Schema, opts: { backend?: string; clock?: number; config?: Record<string, string> } = {}): Promise<WindowHarness> {
+/** `subtask` of `parallelism` owns its share of the key groups (restore tests); default subtask 0 of 1. */
+export async function windowHarness(node: AnyWindowNode, input: Schema, opts: { backend?: string; clock?: number; config?: Record<string, string>; subtask?: number; parallelism?: number } = {}): Promise<WindowHarness> {
   const config = new Configuration({ 'state.backend': opts.backend ?? 'hashmap', ...opts.config });
+  const subtaskIndex = opts.subtask ?? 0;
+  const parallelism = opts.parallelism ?? 1;
   const { members, recorder } = timeContext(128);
   if (opts.clock !== undefined) await recorder.clock.advanceTo(opts.clock);
   let state: KeyedStateBackend | undefined;
   const batches: ChangeBatch[] = [];
   const ctx: OperatorContext = {
-    operatorName: node.name, operatorId: node.id, subtaskIndex: 0, parallelism: 1, metrics: new MetricGroup('op'),
+    operatorName: node.name, operatorId: node.id, subtaskIndex, parallelism, metrics: new MetricGroup('op'),
     config, output: { emit: async (b) => { batches.push(b); } }, signal: new AbortController().signal, baseDir: process.cwd(),
-    keyedState: () => (state ??= createKeyedStateBackend({ config, operatorName: node.name, subtaskIndex: 0, parallelism: 1 })),
+    keyedState: () => (state ??= createKeyedStateBackend({ config, operatorName: node.name, subtaskIndex, parallelism })),
     ...members,
   };
   const op = createOperator(node);
@@ -83,6 +89,7 @@ export async function windowHarness(node: AnyWindowNode, input: Schema, opts: { 
     },
     late: () => recorder.late.flatMap(({ batch, rows }) => rows.map((i) => formatRowAt(batch.kindAt(i), batch.data.data.children, inTypes, i))),
     state: () => state,
+    timers: () => members.timerService(),
     async close() { await op.close(); await state?.dispose(); },
   };
 }
