@@ -20,7 +20,8 @@ export interface ReceivedMessage {
  * by the credits it grants (channels × capacity), and `release` returns a credit after a batch is processed.
  */
 export class InputGate {
-  private readonly queue: ReceivedMessage[] = [];
+  /** Messages as they arrived; decoded in `next()`, so a batch that fails to decode fails the task, not the port. */
+  private readonly queue: { channel: number; input: number; raw: ChannelMessage }[] = [];
   private waiter: (() => void) | null = null;
   private head = 0;
 
@@ -34,18 +35,18 @@ export class InputGate {
   get channelCount(): number { return this.inputs.length; }
   inputOf(channel: number): number { return this.inputs[channel].input; }
 
-  /** The next message, or null once the job is cancelled. */
+  /** The next message, or null once the job is cancelled. Throws when a batch cannot be decoded. */
   async next(): Promise<ReceivedMessage | null> {
     while (this.head >= this.queue.length) {
       if (this.signal.aborted) return null;
       await new Promise<void>((resolve) => { this.waiter = resolve; });
     }
-    const m = this.queue[this.head++];
+    const { channel, input, raw } = this.queue[this.head++];
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue.splice(0, this.head);
       this.head = 0;
     }
-    return m;
+    return { channel, input, message: toStreamMessage(raw) };
   }
 
   /** Grants the sender of `channel` one more credit. */
@@ -60,7 +61,7 @@ export class InputGate {
   }
 
   private push(channel: number, input: number, m: ChannelMessage): void {
-    this.queue.push({ channel, input, message: toStreamMessage(m) });
+    this.queue.push({ channel, input, raw: m });
     this.wake();
   }
 

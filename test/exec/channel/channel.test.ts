@@ -61,3 +61,17 @@ describe('credit-based channel', () => {
     port2.close();
   });
 });
+
+describe('InputGate decoding', () => {
+  it('a batch that cannot be decoded fails next() (the task fails) instead of throwing in the port handler', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const gate = new InputGate([{ port: port2, input: 0 }], new AbortController().signal);
+    try {
+      port1.postMessage({ t: 'batch', batch: new Uint8Array([1, 2, 3]) });
+      await assert.rejects(gate.next());
+    } finally {
+      gate.close();
+      port1.close();
+    }
+  });
+});
