@@ -121,11 +121,14 @@ export class JobCheckpointing {
     return delay;
   }
 
-  /** Every task finished: the final checkpoint commits the sinks' last output. */
+  /**
+   * Every task finished: the final checkpoint commits the sinks' last output. Once it is committed the job's
+   * checkpoints are of no more use and are deleted, as Flink does for a finished job (whatever the retention).
+   */
   async finished(): Promise<void> {
     if (!this.coordinator) return;
     await this.coordinator.finalCheckpoint();
-    await deleteIncompleteCheckpoints(this.jobDir).catch(() => undefined);
+    await deleteCheckpoint(this.jobDir);
   }
 
   /** The job was cancelled or failed for good: no more checkpoints; cancelled jobs' may be deleted (retention). */
