@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { ENGINES, isEngineScenario, isSkip, type BenchRecord, type EngineName, type EngineScenario, type LegacyScenario, type Scenario } from './bench-record.ts';
 import { SkipError } from './lib/engines.ts';
 import { currentLoad, describeMachine, type MachineInfo } from './lib/machine.ts';
-import { annotateRatios, formatRatios, formatRecords, renderResultsMd, renderSvg } from './lib/report.ts';
+import { annotateRatios, formatNexmark, formatRatios, formatRecords, isNexmark, renderResultsMd, renderSvg } from './lib/report.ts';
 import { aggregateRuns, skippedRecord } from './lib/stats.ts';
-import { SCENARIO_GROUPS, SUITE, loadScenarios } from './scenarios/index.ts';
+import { SCENARIO_GROUPS, UDF_SUITE, loadScenarios } from './scenarios/index.ts';
 
 export { formatRecords } from './lib/report.ts';
 
@@ -24,7 +24,7 @@ interface Options {
 export async function runBenchmarks(argv: string[]): Promise<number> {
   const scenarios = await loadScenarios();
   const program = new Command('weir bench')
-    .option('-s, --scenario <names>', `comma-separated scenarios (${scenarios.map((s) => s.name).join(', ')}); 'suite' = the UDF suite (${SUITE.join(', ')}); 'nexmark' = every nexmark-qN; 'all' = every registered scenario`, 'suite')
+    .option('-s, --scenario <names>', `comma-separated scenarios (${scenarios.map((s) => s.name).join(', ')}); 'suite' = the UDF scenarios and the Nexmark queries; 'udf' = the UDF scenarios (${UDF_SUITE.join(', ')}); 'nexmark' = every nexmark-qN; 'all' = every registered scenario`, 'suite')
     .option('-e, --engines <names>', `comma-separated engines (${ENGINES.join(', ')}), or all`, 'all')
     .option('-n, --rows <n>', "rows per run (default: each scenario's own)")
     .option('-r, --repeat <n>', 'measured runs per engine, after one warm-up run', '3')
@@ -74,7 +74,10 @@ export async function runBenchmarks(argv: string[]): Promise<number> {
   annotateRatios(records);
   const totalSeconds = (performance.now() - t0) / 1000;
   const ratioText = formatRatios(records);
-  process.stdout.write(`${formatRecords(records)}\n${ratioText ? `\n${ratioText}\n` : ''}\nsuite time: ${(totalSeconds / 60).toFixed(1)} min\n`);
+  const nexmarkText = formatNexmark(records);
+  const udfRecords = records.filter((r) => !isNexmark(r));
+  process.stdout.write(`${udfRecords.length ? `${formatRecords(udfRecords)}\n` : ''}${ratioText ? `\n${ratioText}\n` : ''}`
+    + `${nexmarkText ? `\n${nexmarkText}\n` : ''}\nsuite time: ${(totalSeconds / 60).toFixed(1)} min\n`);
   if (opts.json) writeFileSync(opts.json, `${JSON.stringify(records, null, 2)}\n`);
   if (opts.report && machine) {
     const here = import.meta.dirname;
@@ -96,7 +99,7 @@ interface SavedResults {
 function writeReport(saved: SavedResults): void {
   const here = import.meta.dirname;
   const startedAt = new Date(saved.date);
-  writeFileSync(join(here, 'results.svg'), renderSvg(saved.records, `Weir vs PyFlink vs PySpark: UDF throughput (${saved.machine.cores} cores, ${saved.date.slice(0, 10)})`));
+  writeFileSync(join(here, 'results.svg'), renderSvg(saved.records, `Weir vs PyFlink vs PySpark: throughput (${saved.machine.cores} cores, ${saved.date.slice(0, 10)})`));
   writeFileSync(join(here, 'RESULTS.md'), renderResultsMd({
     records: saved.records, machine: saved.machine, startedAt, totalSeconds: saved.total_seconds,
     loadavgEnd: saved.loadavg_end ?? [], notes: saved.notes ?? [], command: saved.command ?? 'npm run bench -- --report',

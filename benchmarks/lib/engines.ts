@@ -14,7 +14,6 @@ export const PEERS_MISSING = 'peer environment not installed: run `npm run bench
 export const SKIP = {
   pandasThread: { skip: 'PyFlink runs pandas UDFs only in process mode (thread mode silently falls back to process)' },
   udafThread: { skip: 'PyFlink runs Python aggregate functions only in process mode (thread mode falls back to process)' },
-  weirUdaf: { skip: 'not available yet: needs udaf (issue 4)' },
   pysparkNone: { skip: 'no PySpark equivalent in this suite (streaming-only scenario)' },
 } satisfies Record<string, Skip>;
 
@@ -65,11 +64,11 @@ async function runPeer(args: string[]): Promise<EngineOutcome> {
   child.stderr!.on('data', (d: Buffer) => { stderrTail = (stderrTail + d.toString()).slice(-4000); });
   createInterface({ input: child.stdout! }).on('line', (line) => {
     if (!line.startsWith('{')) return;
-    const msg = JSON.parse(line) as { kind: string; warmup?: boolean; rows?: number; seconds: number };
-    if (msg.kind === 'startup') extra.startup_s = msg.seconds;
-    else if (msg.kind === 'run') {
-      if (msg.warmup) extra.warmup_s = msg.seconds;
-      else runs.push({ rows: msg.rows!, seconds: msg.seconds });
+    const { kind, warmup, rows, seconds, ...fields } = JSON.parse(line) as { kind: string; warmup?: boolean; rows?: number; seconds: number };
+    if (kind === 'startup') extra.startup_s = seconds;
+    else if (kind === 'run') {
+      if (warmup) extra.warmup_s = seconds;
+      else runs.push({ ...fields, rows: rows!, seconds }); // fields: e.g. the latency scenario's p50_ms / p99_ms
     }
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), PEER_TIMEOUT_MS);

@@ -1,19 +1,21 @@
-"""Aggregate UDFs of the pandas-udaf-window and general-udaf-groupby scenarios, written for PyFlink.
+"""Aggregate UDFs of the pandas-udaf-window and general-udaf-groupby scenarios, written for PyFlink. Every engine
+runs this same code:
 
-Weir has no Python aggregate functions yet (issue 4), so the fallback import below fails on Weir today and the
-runner records those scenarios as skipped for Weir; PyFlink runs them as they are.
+* PyFlink loads it with ``pyflink.table.udf`` (benchmarks/peers/pyflink_job.py);
+* Weir loads it in its Python worker; there PyFlink is absent and the imports fall back to ``weir.table`` /
+  ``weir.table.udf``, Weir's copy of PyFlink's API (docs/udaf.md), so the module runs unchanged.
 """
 import pandas as pd
 
-try:
+try:  # PyFlink (the peer environment, benchmarks/.peers/venv)
     from pyflink.table import DataTypes
     from pyflink.table.udf import AggregateFunction, udaf
-except ImportError:
-    from weir.types import DataTypes
-    from weir.udf import AggregateFunction, udaf  # not available yet: needs udaf (issue 4)
+except ImportError:  # Weir (the project environment, .venv)
+    from weir.table import DataTypes
+    from weir.table.udf import AggregateFunction, udaf
 
 
-# pandas-udaf-window: a vectorized aggregate per (key, 1 s tumbling event-time window).
+# pandas-udaf-window: a vectorized aggregate, one call per (key, 1 s tumbling event-time window) with its rows.
 @udaf(result_type=DataTypes.DOUBLE(), func_type="pandas")
 def mean_udaf(v: pd.Series) -> float:
     return v.mean()
