@@ -88,7 +88,7 @@ export function annotateRatios(records: BenchRecord[]): void {
 
 const COLORS: Record<string, string> = {
   weir: '#1f77b4', 'transport-limit': '#7f7f7f', 'pyflink-process': '#d62728', 'pyflink-thread': '#ff7f0e', pyspark: '#2ca02c',
-  'weir-p1': '#1f77b4', 'weir-p2': '#9ecae1',
+  'weir-p1': '#08519c', 'weir-p2': '#6baed6',
 };
 /** Colours of engines without one of their own (scenarios registered elsewhere, e.g. weir-tumble). */
 const SPARE_COLORS = ['#9467bd', '#8c564b', '#e377c2', '#bcbd22', '#17becf', '#c5b0d5'];

@@ -13,15 +13,16 @@ export const KEYS = 1000;
 /**
  * pandas UDAF `mean_udaf(v)` (benchmarks/udfs/bench_udafs.py) per key and 1 s tumbling event-time window. The event
  * time comes from a sequence id (`TO_TIMESTAMP_LTZ(id / ROWS_PER_EVENT_MS, 3)`, watermark = ts), so every engine
- * and run has the same windows: rows / 100,000 windows (the last one partial), each with all 1,000 keys (a key is
- * missing from a window with probability ~e^-100), i.e. rows / 100 window results. Weir writes the window as the
+ * and run has the same windows: ceil(rows / 100,000) windows, each with all 1,000 keys (a key is
+ * missing from a window with probability ~e^-100), i.e. 1,000 window results per window. Weir writes the window as the
  * TUMBLE table function; PyFlink as the legacy `GROUP BY TUMBLE(ts, ...)`, the only form its streaming planner runs
  * pandas UDAFs in (the TVF form is refused: "Pandas UDAFs are not supported in streaming mode currently").
  */
 export const pandasUdafWindow: EngineScenario = {
   name: 'pandas-udaf-window',
-  description: `pandas UDAF mean(v) per key (${KEYS.toLocaleString('en-US')} keys) and 1 s tumbling event-time window (${ROWS_PER_EVENT_MS * 1000} rows per window), datagen -> window agg -> blackhole`,
-  defaultRows: 300_000,
+  description: `pandas UDAF mean(v) per key (${KEYS.toLocaleString('en-US')} keys) and 1 s tumbling event-time window (${(ROWS_PER_EVENT_MS * 1000).toLocaleString('en-US')} rows per window), datagen -> window agg -> blackhole`,
+  // 10 windows: enough that firings happen while input flows, and that the run is not mostly job start-up.
+  defaultRows: 1_000_000,
   engines: {
     weir: inProcess((rows, { udfDir }) => runWeirJob({
       name: 'pandas-udaf-window', udfDir, rows, udf: 'mean_udaf',
