@@ -27,7 +27,7 @@ const BIDS = (EVENTS / 50) * 46;
  * late and the result is still the batch result.
  */
 const OUT_OF_ORDER = { ...SOURCE, 'out-of-orderness': '3 s' };
-const SMALL_BATCHES = { 'table.exec.batch-size': 200, 'pipeline.auto-watermark-interval': '0' };
+const SMALL_BATCHES = { 'table.exec.batch-size': 500, 'pipeline.auto-watermark-interval': '0' };
 const WINDOW_QUERIES = [5, 7, 8, 11];
 
 /**
