@@ -7,7 +7,8 @@
  *     <state.checkpoints.dir>/<job id>/chk-<n>/op-<id>-<subtask>.opstate  its non-keyed operator state
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Configuration } from '../config/configuration.ts';
@@ -51,6 +52,26 @@ export async function writeManifest(dir: string, manifest: CheckpointManifest): 
   await rename(tmp, join(dir, MANIFEST_FILE));
 }
 
+/**
+ * Moves a completed checkpoint's directory to a new `savepoint-<job>-<random>` directory under `parent` and returns
+ * its path. A rename when both are on one filesystem; otherwise a copy under a temporary name, renamed when whole, so
+ * the savepoint directory never appears without all its files.
+ */
+export async function moveToSavepoint(dir: string, parent: string, jobId: string): Promise<string> {
+  await mkdir(parent, { recursive: true });
+  const target = join(parent, `savepoint-${jobId.slice(0, 6)}-${randomBytes(6).toString('hex')}`);
+  try {
+    await rename(dir, target);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+    const tmp = `${target}.inprogress`;
+    await cp(dir, tmp, { recursive: true });
+    await rename(tmp, target);
+    await deleteCheckpoint(dir);
+  }
+  return target;
+}
+
 export async function deleteCheckpoint(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
@@ -82,8 +103,9 @@ export interface ResolvedCheckpoint {
 }
 
 /**
- * The completed checkpoint `path` names: a `chk-<n>` directory with a manifest; a job directory (its latest
- * completed checkpoint); or a checkpoints root (the most recently completed checkpoint of all its jobs).
+ * The completed checkpoint `path` names: a `chk-<n>` or savepoint directory with a manifest; a job directory (its
+ * latest completed checkpoint); or a checkpoints root or savepoints directory (the most recently completed
+ * checkpoint or savepoint in it).
  * RESTORE_FAILED when there is none.
  */
 export function resolveCheckpoint(path: string): ResolvedCheckpoint {
@@ -93,6 +115,7 @@ export function resolveCheckpoint(path: string): ResolvedCheckpoint {
   }
   if (existsSync(join(dir, MANIFEST_FILE))) return { dir, manifest: readManifest(dir) };
   const candidates = [dir, ...subdirectories(dir)].flatMap((d) => {
+    if (d !== dir && existsSync(join(d, MANIFEST_FILE))) return [d];
     const latest = completedCheckpoints(d).at(-1);
     return latest ? [latest.dir] : [];
   });

@@ -2,7 +2,7 @@ import { CheckpointError } from '../errors/errors.ts';
 import { ErrorCodes } from '../errors/weir-error.ts';
 import type { JobGraph } from '../plan/physical/job-graph.ts';
 import type { CheckpointCommand, CheckpointReport, TaskAck } from './checkpoint-messages.ts';
-import { checkpointDir, deleteCheckpoint, deleteIncompleteCheckpoints, retainCheckpoints, writeManifest, type ResolvedCheckpoint } from './checkpoint-storage.ts';
+import { checkpointDir, deleteCheckpoint, deleteIncompleteCheckpoints, moveToSavepoint, retainCheckpoints, writeManifest, type ResolvedCheckpoint } from './checkpoint-storage.ts';
 import { buildManifest, type CheckpointManifest } from './manifest.ts';
 
 export interface CoordinatorSettings {
@@ -51,6 +51,15 @@ interface PendingCheckpoint {
   readonly triggeredAt: number;
   readonly acks: Map<string, TaskAck>;
   readonly timeout: NodeJS.Timeout;
+  readonly savepoint?: SavepointRequest;
+}
+
+/** A savepoint the user asked for: where it goes, whether the job stops after it, and who waits for it. */
+interface SavepointRequest {
+  readonly parent: string;
+  readonly stop: boolean;
+  readonly resolve: (path: string) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 /**
@@ -80,6 +89,8 @@ export class CheckpointCoordinator {
   private latest: ResolvedCheckpoint | null;
   private timer: NodeJS.Timeout | null = null;
   private lastTriggerAt = -Infinity;
+  /** The id of a stop-with-savepoint savepoint: nothing after it may complete (its output would follow the savepoint). */
+  private stopAt: number | null = null;
   private lastDoneAt = -Infinity;
   private stats: { -readonly [K in keyof CheckpointStats]: CheckpointStats[K] } = {
     triggered: 0, completed: 0, failed: 0, inProgress: 0, lastCompletedId: null, lastPath: null,
@@ -130,6 +141,22 @@ export class CheckpointCoordinator {
    */
   trigger(): number | null {
     if (!this.canTrigger() || this.pending.size >= this.settings.maxConcurrent) return null;
+    return this.start();
+  }
+
+  /**
+   * Takes a savepoint: a checkpoint (outside max-concurrent) whose directory is moved, once complete, to a new
+   * `savepoint-<job>-<random>` directory under `parent` (no retention applies to it); resolves with that path. With
+   * `stop`, no checkpoint is triggered or completed after it (the caller then cancels the job).
+   */
+  triggerSavepoint(parent: string, stop: boolean): Promise<string> {
+    if (!this.canTrigger()) {
+      return Promise.reject(new CheckpointError('Cannot take a savepoint: the job is not running, or all its sources have finished', {}, ErrorCodes.CHECKPOINT_FAILED));
+    }
+    return new Promise((resolve, reject) => { this.start({ parent, stop, resolve, reject }); });
+  }
+
+  private start(savepoint?: SavepointRequest): number {
     const id = this.nextId++;
     const triggeredAt = Date.now();
     const timeout = setTimeout(() => {
@@ -138,7 +165,7 @@ export class CheckpointCoordinator {
     }, this.settings.timeout);
     timeout.unref();
     const acks = new Map([...this.finals].filter(([t]) => this.finished.has(t)).map(([t, ack]) => [t, { ...ack, checkpointId: id }]));
-    this.pending.set(id, { id, triggeredAt, acks, timeout });
+    this.pending.set(id, { id, triggeredAt, acks, timeout, savepoint });
     this.stats.triggered++;
     this.lastTriggerAt = performance.now();
     this.transport.send({ action: 'trigger', checkpointId: id, timestamp: triggeredAt });
@@ -189,7 +216,8 @@ export class CheckpointCoordinator {
   }
 
   private canTrigger(): boolean {
-    if (!this.running || this.finishedUnreported || this.expected.size === 0) return false;
+    if (!this.running || this.finishedUnreported || this.expected.size === 0 || this.stopAt !== null) return false;
+    for (const p of this.pending.values()) if (p.savepoint?.stop) return false;
     for (const t of this.sourceTasks) if (this.expected.has(t) && !this.finished.has(t)) return true;
     return false;
   }
@@ -217,15 +245,28 @@ export class CheckpointCoordinator {
     this.pending.delete(p.id);
     clearTimeout(p.timeout);
     this.completing = this.completing.then(async () => {
+      if (this.stopAt !== null && p.id > this.stopAt) {
+        this.recordFailure(p.id, `the job stops with savepoint ${this.stopAt}`);
+        void deleteCheckpoint(checkpointDir(this.settings.jobDir, p.id)).catch(() => undefined);
+        return;
+      }
       try {
-        const manifest = this.manifest(p.id, false, p.triggeredAt, p.acks.values());
+        const manifest = this.manifest(p.id, false, p.triggeredAt, p.acks.values(), p.savepoint ? 'savepoint' : 'checkpoint');
         // An older checkpoint still pending is subsumed: this one includes everything it would have.
-        for (const older of [...this.pending.values()]) if (older.id < p.id) this.abort(older, `subsumed by checkpoint ${p.id}`);
+        for (const older of [...this.pending.values()]) {
+          if (older.id < p.id && !older.savepoint) this.abort(older, `subsumed by checkpoint ${p.id}`);
+        }
         this.stats.lastAlignmentMs = Math.max(0, ...[...p.acks.values()].map((a) => a.alignmentMs));
-        await this.persist(manifest, p.triggeredAt);
+        const path = await this.persist(manifest, p.triggeredAt, p.savepoint);
+        if (p.savepoint?.stop) {
+          this.stopAt = p.id;
+          this.suspend('the job stops with a savepoint');
+        }
         this.transport.send({ action: 'complete', checkpointId: p.id });
+        p.savepoint?.resolve(path);
       } catch (e) {
         this.recordFailure(p.id, e instanceof Error ? e.message : String(e));
+        p.savepoint?.reject(e);
         void deleteCheckpoint(checkpointDir(this.settings.jobDir, p.id)).catch(() => undefined);
       }
       this.lastDoneAt = performance.now();
@@ -233,11 +274,16 @@ export class CheckpointCoordinator {
     });
   }
 
-  /** Writes the manifest (the checkpoint is complete from here on), commits, and applies retention. */
-  private async persist(manifest: CheckpointManifest, triggeredAt: number): Promise<void> {
-    const dir = checkpointDir(this.settings.jobDir, manifest.checkpointId);
+  /**
+   * Writes the manifest (the checkpoint is complete from here on), moves a savepoint to its directory, commits, and
+   * applies retention. Returns where the checkpoint or savepoint now is.
+   */
+  private async persist(manifest: CheckpointManifest, triggeredAt: number, savepoint?: SavepointRequest): Promise<string> {
+    let dir = checkpointDir(this.settings.jobDir, manifest.checkpointId);
     await writeManifest(dir, manifest);
-    this.latest = { dir, manifest };
+    if (savepoint) dir = await moveToSavepoint(dir, savepoint.parent, this.settings.jobId);
+    // Never backwards (an older savepoint completing late): its output is committed, so restores start after it.
+    if (!this.latest || manifest.checkpointId > this.latest.manifest.checkpointId) this.latest = { dir, manifest };
     Object.assign(this.stats, { completed: this.stats.completed + 1, lastCompletedId: manifest.checkpointId, lastPath: dir });
     // The final checkpoint holds no state: duration and size stay those of the last periodic one.
     if (!manifest.final) Object.assign(this.stats, { lastDurationMs: Date.now() - triggeredAt, lastSizeBytes: manifest.sizeBytes });
@@ -245,22 +291,24 @@ export class CheckpointCoordinator {
       await this.transport.commit(manifest);
     } catch (e) {
       this.transport.fatal(e);
-      return;
+      return dir;
     }
     await retainCheckpoints(this.settings.jobDir, this.settings.retained).catch(() => undefined);
     // Late writes of aborted checkpoints leave directories without a manifest: drop them, keeping pending ones.
     await deleteIncompleteCheckpoints(this.settings.jobDir, (id) => id > manifest.checkpointId || this.pending.has(id)).catch(() => undefined);
+    return dir;
   }
 
-  private manifest(id: number, final: boolean, triggeredAt: number, acks: Iterable<TaskAck>): CheckpointManifest {
+  private manifest(id: number, final: boolean, triggeredAt: number, acks: Iterable<TaskAck>, kind: CheckpointManifest['kind'] = 'checkpoint'): CheckpointManifest {
     const { jobId, jobName, graph, maxParallelism } = this.settings;
-    return buildManifest({ checkpointId: id, jobId, jobName, graph, maxParallelism, final, triggeredAt, completedAt: Date.now(), acks });
+    return buildManifest({ checkpointId: id, jobId, jobName, graph, maxParallelism, final, triggeredAt, completedAt: Date.now(), acks, kind });
   }
 
   private abort(p: PendingCheckpoint, reason: string): void {
     if (!this.pending.delete(p.id)) return;
     clearTimeout(p.timeout);
     this.recordFailure(p.id, reason);
+    p.savepoint?.reject(new CheckpointError(`Savepoint (checkpoint ${p.id}) failed: ${reason}`, {}, ErrorCodes.CHECKPOINT_FAILED));
     this.transport.send({ action: 'abort', checkpointId: p.id });
     void deleteCheckpoint(checkpointDir(this.settings.jobDir, p.id)).catch(() => undefined);
     this.lastDoneAt = performance.now();

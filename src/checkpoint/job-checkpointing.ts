@@ -1,4 +1,7 @@
+import { resolve } from 'node:path';
 import { Configuration } from '../config/configuration.ts';
+import { CheckpointError } from '../errors/errors.ts';
+import { ErrorCodes } from '../errors/weir-error.ts';
 import { CheckpointOptions, CoreOptions } from '../config/options.ts';
 import type { JobSettings } from '../exec/task/task-spec.ts';
 import type { JobGraph } from '../plan/physical/job-graph.ts';
@@ -99,6 +102,16 @@ export class JobCheckpointing {
     this.coordinator?.startAttempt(taskIds);
   }
 
+  /**
+   * Takes a savepoint into a new directory under `parent` and resolves with its path (see
+   * CheckpointCoordinator.triggerSavepoint). Savepoints are taken by the checkpoint machinery, so they need
+   * checkpointing on.
+   */
+  savepoint(parent: string, stop: boolean): Promise<string> {
+    if (!this.coordinator) return Promise.reject(savepointsNeedCheckpointing());
+    return this.coordinator.triggerSavepoint(resolve(parent), stop);
+  }
+
   onReport(report: CheckpointReport): void {
     this.coordinator?.onReport(report);
   }
@@ -147,6 +160,12 @@ export class JobCheckpointing {
     };
     return { ...stats, restarts: this.restarts, lastRestore: this.lastRestore };
   }
+}
+
+export function savepointsNeedCheckpointing(): CheckpointError {
+  return new CheckpointError('Cannot take a savepoint: checkpointing is off for this job', {
+    hint: "Savepoints are taken by the checkpoint mechanism: set 'execution.checkpointing.interval' (any interval) before submitting the job.",
+  }, ErrorCodes.CHECKPOINT_FAILED);
 }
 
 /** The numeric checkpoint figures under Flink's job metric names, for the raw metrics (HTTP, Prometheus). */

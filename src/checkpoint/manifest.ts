@@ -22,7 +22,7 @@ export interface CheckpointManifest {
   readonly checkpointId: number;
   readonly jobId: string;
   readonly jobName: string;
-  /** `checkpoint` (periodic) or `savepoint` (user-triggered; reserved for savepoints). */
+  /** `checkpoint` (periodic) or `savepoint` (user-triggered, written to a directory of the user's choice). */
   readonly kind: 'checkpoint' | 'savepoint';
   /** Taken when every task had finished (end of a bounded job): it holds the sinks' last committables only. */
   readonly final: boolean;
@@ -86,6 +86,7 @@ export interface ManifestInput {
   readonly triggeredAt: number;
   readonly completedAt: number;
   readonly acks: Iterable<TaskAck>;
+  readonly kind?: CheckpointManifest['kind'];
 }
 
 /** Assembles the manifest of a checkpoint every task acknowledged. */
@@ -131,7 +132,7 @@ export function buildManifest(input: ManifestInput): CheckpointManifest {
     checkpointId: input.checkpointId,
     jobId: input.jobId,
     jobName: input.jobName,
-    kind: 'checkpoint',
+    kind: input.kind ?? 'checkpoint',
     final: input.final,
     planFingerprint: planFingerprint(input.graph),
     maxParallelism: input.maxParallelism,

@@ -5,6 +5,7 @@ import { onJobSubmitted } from '../api/job-events.ts';
 import { WeirError } from '../errors/weir-error.ts';
 import type { JobClient } from '../exec/job/job-client.ts';
 import { formatCheckpointSummary, formatUdfTable } from './metrics-table.ts';
+import { stopWithSavepointOnSignal } from './savepoint-on-signal.ts';
 import { CheckpointOptions } from '../config/options.ts';
 import { trackProgress } from './progress.ts';
 import type { MetricsSnapshot } from '../metrics/metric-group.ts';
@@ -28,7 +29,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('-D, --define <key=value...>', 'configuration options, e.g. -D python.worker.pool-size=2')
     .option('-q, --quiet', 'no progress line and no metrics table')
     .option('--metrics-port <port>', 'serve live metrics on 127.0.0.1:<port> (/metrics Prometheus text, /metrics.json)')
-    .option('--restore <dir>', 'start from a completed checkpoint: a chk-<n> directory, a job\'s checkpoint directory or state.checkpoints.dir (sets execution.savepoint.path)')
+    .option('--restore <dir>', 'start from a completed checkpoint or savepoint: a chk-<n> or savepoint directory, a job\'s checkpoint directory or state.checkpoints.dir (sets execution.savepoint.path)')
+    .option('--stop-with-savepoint <dir>', 'on SIGINT/SIGTERM, stop the running jobs with a savepoint into <dir> (they need execution.checkpointing.interval)')
     .action(async (file: string, opts: RunOptions) => {
       exitCode = await runFile(file, opts);
     });
@@ -62,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-interface RunOptions { parallelism?: string; define?: string[]; quiet?: boolean; metricsPort?: string; restore?: string }
+interface RunOptions { parallelism?: string; define?: string[]; quiet?: boolean; metricsPort?: string; restore?: string; stopWithSavepoint?: string }
 
 async function runFile(file: string, opts: RunOptions): Promise<number> {
   // Options reach jobs through the environment, so a job file needs no CLI-specific code.
@@ -76,7 +78,12 @@ async function runFile(file: string, opts: RunOptions): Promise<number> {
   const jobs: Promise<void>[] = [];
   const live = new Map<string, MetricsSnapshot>();
   const server = opts.metricsPort ? await serveMetrics(Number(opts.metricsPort), live) : null;
-  const stop = onJobSubmitted((job, name) => { jobs.push(watch(job, name, !opts.quiet, server ? live : null)); });
+  const submitted: [JobClient, string][] = [];
+  const stop = onJobSubmitted((job, name) => {
+    submitted.push([job, name]);
+    jobs.push(watch(job, name, !opts.quiet, server ? live : null));
+  });
+  const stopSignals = opts.stopWithSavepoint ? stopWithSavepointOnSignal(resolve(opts.stopWithSavepoint), () => submitted) : () => {};
   try {
     await import(pathToFileURL(resolve(file)).href);
     await Promise.all(jobs);
@@ -86,6 +93,7 @@ async function runFile(file: string, opts: RunOptions): Promise<number> {
     return 1;
   } finally {
     stop();
+    stopSignals();
     await server?.close();
   }
 }

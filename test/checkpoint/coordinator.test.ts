@@ -240,6 +240,47 @@ describe('CheckpointCoordinator', () => {
     assert.deepEqual(fatal, []);
   });
 
+  it('takes a savepoint into its own directory, outside retention; it subsumes older pending checkpoints', async () => {
+    const co = coordinator({ retained: 1 });
+    co.startAttempt(TASKS);
+    co.trigger();
+    const savepoints = join(dir, 'savepoints');
+    const path = co.triggerSavepoint(savepoints, false);
+    for (const t of TASKS) co.onReport({ kind: 'ack', ack: ack(2, t) });
+    const where = await path;
+    assert.match(where, /savepoints\/savepoint-job-[0-9a-f]{12}$/);
+    assert.equal(readManifest(where).kind, 'savepoint');
+    assert.equal(readManifest(where).checkpointId, 2);
+    await co.idle();
+    assert.deepEqual(actions(), ['trigger1', 'trigger2', 'abort1', 'complete2']);
+    assert.equal(co.latestCompleted()?.dir, where);
+    // Later checkpoints go on, and retention leaves the savepoint alone.
+    const id = co.trigger()!;
+    for (const t of TASKS) co.onReport({ kind: 'ack', ack: ack(id, t) });
+    await co.idle();
+    assert.ok(existsSync(where));
+    assert.deepEqual(commits.map((m) => m.checkpointId), [2, 3]);
+  });
+
+  it('after a stop-with-savepoint savepoint no checkpoint is triggered or completed', async () => {
+    const co = coordinator({ maxConcurrent: 3 });
+    co.startAttempt(TASKS);
+    const path = co.triggerSavepoint(join(dir, 'sp'), true);
+    assert.equal(co.trigger(), null, 'no checkpoint while the job stops');
+    for (const t of TASKS) co.onReport({ kind: 'ack', ack: ack(1, t) });
+    await path;
+    assert.equal(co.trigger(), null);
+    await assert.rejects(co.triggerSavepoint(join(dir, 'sp'), false), /Cannot take a savepoint/);
+  });
+
+  it('rejects a savepoint that is declined', async () => {
+    const co = coordinator();
+    co.startAttempt(TASKS);
+    const path = co.triggerSavepoint(join(dir, 'sp'), false);
+    co.onReport({ kind: 'decline', decline: { checkpointId: 1, taskId: 'v1[0]', reason: 'no position' } });
+    await assert.rejects(path, (e: { code?: string; message: string }) => e.code === 'CHECKPOINT_FAILED' && /Savepoint \(checkpoint 1\) failed: declined by task v1\[0\]: no position/.test(e.message));
+  });
+
   it('fails the job when a completed checkpoint cannot be committed', async () => {
     const co = new CheckpointCoordinator({
       jobId: 'job', jobName: 'test', graph, maxParallelism: 128, jobDir: dir, interval: 0, timeout: 1000, minPause: 0, maxConcurrent: 1, retained: 1,

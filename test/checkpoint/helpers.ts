@@ -8,14 +8,18 @@ export function committedRows(dir: string): string[] {
     .sort();
 }
 
-/** Whether a completed checkpoint under `root` (state.checkpoints.dir) holds output of every sink. */
-export function checkpointWithOutput(root: string): boolean {
+/**
+ * Whether a completed checkpoint under `root` (state.checkpoints.dir) holds output of every sink, or of the sink of
+ * `table` when given.
+ */
+export function checkpointWithOutput(root: string, table?: string): boolean {
   try {
     return readdirSync(root).some((job) => readdirSync(join(root, job)).some((c) => {
       const path = join(root, job, c, '_metadata');
       if (!existsSync(path)) return false;
-      const manifest = JSON.parse(readFileSync(path, 'utf8')) as { operators: { kind: string; subtasks: { committables?: unknown[] }[] }[] };
-      return manifest.operators.filter((o) => o.kind === 'sink').every((o) => o.subtasks.some((s) => s.committables?.length));
+      const manifest = JSON.parse(readFileSync(path, 'utf8')) as { operators: { kind: string; name: string; subtasks: { committables?: unknown[] }[] }[] };
+      const sinks = manifest.operators.filter((o) => o.kind === 'sink' && (table === undefined || o.name.startsWith(`Sink(${table},`)));
+      return sinks.length > 0 && sinks.every((o) => o.subtasks.some((s) => s.committables?.length));
     }));
   } catch {
     return false;

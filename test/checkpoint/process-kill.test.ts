@@ -35,7 +35,8 @@ const CONFIG = {
 
 /**
  * The whole Weir process is killed (SIGKILL) while its job runs with checkpoints; `weir run --restore` on the
- * checkpoint directory finishes the job, and the committed output equals a fault-free run's exactly.
+ * checkpoint directory resumes it, `--stop-with-savepoint` stops that run with a savepoint on SIGTERM, and a third
+ * run from the savepoint finishes the job: the committed output equals a fault-free run's exactly.
  */
 describe('recovery after the process is killed', () => {
   const dir = mkdtempSync(join(tmpdir(), 'weir-process-kill-'));
@@ -45,7 +46,7 @@ describe('recovery after the process is killed', () => {
     const out = process.env.WEIR_TEST_OUT;
     const udf = process.env.WEIR_TEST_UDF;
     const env = TableEnvironment.create({ baseDir: ${JSON.stringify(FIXTURES)}, config: {
-      ...${JSON.stringify(CONFIG)}, 'execution.checkpointing.interval': '50 ms', 'state.checkpoints.dir': out + '/chk',
+      ...${JSON.stringify(CONFIG)}, 'execution.checkpointing.interval': '50 ms', 'state.checkpoints.dir': udf + '/chk',
     } });
     await env.createTypeScriptFunction('fail_once', 'ts-udfs/fail-once.ts', 'failOnce');
     for (const statement of ${JSON.stringify(STATEMENTS)}) {
@@ -58,34 +59,49 @@ describe('recovery after the process is killed', () => {
     rmSync(job, { force: true });
   });
 
-  it('weir run --restore resumes from the latest checkpoint with exactly the fault-free output', async () => {
+  it('weir run --restore resumes from the latest checkpoint, and --stop-with-savepoint stops on SIGTERM', async () => {
     const reference = join(dir, 'reference');
     await runInProcess(reference);
 
     const work = join(dir, 'killed');
     const first = weir(['run', job], work, udfDir(join(work, 'first'), 'hold'));
-    const exited = finished(first);
-    let ended = false;
-    void exited.then(() => { ended = true; });
-    // Killed once a checkpoint holding output of both sinks is complete, so the restore must resume mid-stream.
-    await waitFor(() => ended || checkpointWithOutput(join(work, 'chk')), 120_000);
-    first.kill('SIGKILL');
-    const killed = await exited;
-    assert.equal(killed.signal, 'SIGKILL', `the job was still running when killed: ${killed.stderr}`);
+    await stopped(first, () => checkpointWithOutput(join(work, 'first', 'chk')), 'SIGKILL');
     assert.ok(committed(work).raw.length < ROWS);
 
-    const second = await finished(weir(['run', '--restore', join(work, 'chk'), job], work, udfDir(join(work, 'again'), 'fired')));
-    assert.equal(second.code, 0, second.stderr);
-    assert.match(second.stderr, /checkpoints: \d+ completed .*restored from chk-\d+/);
+    const savepoints = join(work, 'savepoints');
+    const second = weir(['run', '--restore', join(work, 'first', 'chk'), '--stop-with-savepoint', savepoints, job], work, udfDir(join(work, 'again'), 'hold', 'raw'));
+    const stop = await stopped(second, () => checkpointWithOutput(join(work, 'again', 'chk'), 'raw'), 'SIGTERM');
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.match(stop.stderr, /restored from chk-\d+/);
+    const savepoint = /stopped with savepoint (\S+)/.exec(stop.stderr)?.[1];
+    assert.ok(savepoint?.startsWith(savepoints), stop.stderr);
+
+    const third = await finished(weir(['run', '--restore', savepoint!, job], work, udfDir(join(work, 'third'), 'fired')));
+    assert.equal(third.code, 0, third.stderr);
+    assert.match(third.stderr, new RegExp(`restored from chk-\\d+ \\(${savepoint}\\)`));
     assert.deepEqual(committed(work), committed(reference));
     assert.equal(committed(work).raw.length, ROWS);
   });
 });
 
-/** A directory for the fail-once UDF with its mode file (`hold` or `fired`). */
-function udfDir(path: string, mode: 'hold' | 'fired'): string {
+/** Sends `signal` to a running `weir run` once `ready` holds (it must still be running then); resolves when it exited. */
+async function stopped(child: ChildProcess, ready: () => boolean, signal: NodeJS.Signals): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+  const exited = finished(child);
+  let ended = false;
+  void exited.then(() => { ended = true; });
+  await waitFor(() => ended || ready(), 120_000);
+  assert.equal(ended, false, 'the job was still running');
+  child.kill(signal);
+  const result = await exited;
+  if (signal === 'SIGKILL') assert.equal(result.signal, 'SIGKILL', result.stderr);
+  return result;
+}
+
+/** A directory for the fail-once UDF with its mode file (`hold` or `fired`), and the sink it waits for. */
+function udfDir(path: string, mode: 'hold' | 'fired', require?: string): string {
   mkdirSync(path, { recursive: true });
   writeFileSync(join(path, mode), '');
+  if (require) writeFileSync(join(path, 'require'), require);
   return path;
 }
 

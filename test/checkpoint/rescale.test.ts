@@ -1,19 +1,21 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { TableEnvironment, type JobResult } from '../../src/index.ts';
+import { readManifest } from '../../src/checkpoint/checkpoint-storage.ts';
+import { TableEnvironment, type JobClient } from '../../src/index.ts';
 import { FIXTURES } from '../e2e/helpers.ts';
+import { checkpointWithOutput, committedRows, waitFor } from './helpers.ts';
 
 /**
- * Rescaling through key groups: a job reading CSV files into a keyed GROUP BY and a stateless pipeline (two INSERTs,
- * each with its own source, held back by the fail-once UDF until a checkpoint with output completed) fails (an
- * injected UDF exception after a checkpoint with output) at parallelism 1, is restored from its checkpoint at
- * parallelism 2, fails again, and is restored at parallelism 1 to the end. Keyed state and file positions move
- * between subtasks; the committed output equals an uninterrupted run's exactly.
+ * Savepoints and rescaling through key groups: a job reading CSV files into a keyed GROUP BY and a stateless pipeline
+ * (two INSERTs, each with its own source) is stopped with a savepoint at parallelism 1, started from it at
+ * parallelism 2, stopped with a savepoint again, and started from that at parallelism 1 to the end. Keyed state and
+ * file positions move between subtasks; the committed output equals an uninterrupted run's exactly. The fail-once
+ * UDF in `hold` mode keeps each stage from ending before the test stops it (after a checkpoint with output).
  */
-describe('restore at another parallelism', () => {
+describe('savepoints and restore at another parallelism', () => {
   let dir: string;
   /** The output of an uninterrupted run: every input row, and each key group once. */
   const expected: { raw: string[]; uniq: string[] } = { raw: [], uniq: [] };
@@ -32,31 +34,53 @@ describe('restore at another parallelism', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('1 → 2 → 1 gives the output of an uninterrupted run', async () => {
-    const out = join(dir, 'rescaled');
-    await assert.rejects(run(out, 1, { 'state.checkpoints.dir': join(out, 's1', 'chk') }, join(out, 's1')), /injected failure/);
-    // Few new keys reach the GROUP BY after the restore (most were seen before): the second failure waits for output
-    // of the raw sink only.
-    mkdirSync(join(out, 's2'), { recursive: true });
-    writeFileSync(join(out, 's2', 'require'), 'raw');
-    await assert.rejects(run(out, 2, { 'state.checkpoints.dir': join(out, 's2', 'chk'), 'execution.savepoint.path': join(out, 's1', 'chk') }, join(out, 's2')), /injected failure/);
-    const last = await run(out, 1, { 'state.checkpoints.dir': join(out, 's3', 'chk'), 'execution.savepoint.path': join(out, 's2', 'chk') }, 'none');
-    assert.equal(last.status, 'FINISHED');
-    assert.ok(last.metrics.checkpoints!.lastRestore!.path.startsWith(join(out, 's2', 'chk')));
-    assert.deepEqual(committed(out), expected);
+  it('1 → 2 → 1 through savepoints gives the output of an uninterrupted run', async () => {
+    const out = join(dir, 'out');
+    const savepoints = join(dir, 'savepoints');
+    const first = await start(out, 1, 's1', null, 'hold');
+    await waitFor(() => checkpointWithOutput(join(out, 's1', 'chk')));
+    const sp1 = await first.stopWithSavepoint(savepoints);
+    assert.equal((await first.done()).status, 'CANCELED');
+    assert.equal(readManifest(sp1).kind, 'savepoint');
+    assert.match(sp1, /savepoint-[0-9a-f]{6}-[0-9a-f]{12}$/);
+
+    // Few new keys reach the GROUP BY after the restore (most were seen before): wait for output of the raw sink only.
+    const second = await start(out, 2, 's2', sp1, 'hold', 'raw');
+    await waitFor(() => checkpointWithOutput(join(out, 's2', 'chk'), 'raw'));
+    const sp2 = await second.stopWithSavepoint(savepoints);
+    assert.equal((await second.done()).status, 'CANCELED');
+    assert.deepEqual(readdirSync(savepoints).sort(), [sp1, sp2].map((p) => p.slice(savepoints.length + 1)).sort());
+
+    const last = await start(out, 1, 's3', sp2, 'fired');
+    const result = await last.done();
+    assert.equal(result.status, 'FINISHED');
+    assert.equal(result.metrics.checkpoints!.lastRestore!.path, sp2);
+    assert.deepEqual({ raw: committedRows(join(out, 'raw')), uniq: committedRows(join(out, 'uniq')) }, expected);
   });
 
-  /** Runs the job; `failIn` is the fail-once UDF's directory ('none': it never fails). */
-  async function run(out: string, parallelism: number, config: Record<string, string>, failIn: string): Promise<JobResult> {
-    if (failIn === 'none') failIn = join(out, 'never');
-    mkdirSync(failIn, { recursive: true });
-    if (failIn.endsWith('never')) writeFileSync(join(failIn, 'fired'), '');
+  it('a job without checkpointing cannot take a savepoint', async () => {
+    const env = TableEnvironment.create();
+    const job = env.fromValues([[1]], { a: 'INT' }).executeInsert(
+      (await import('../../src/index.ts')).TableDescriptor.forConnector('blackhole').schema({ a: 'INT' }).build());
+    await assert.rejects(job.savepoint(join(dir, 'nowhere')), (e: { code?: string; message: string }) =>
+      e.code === 'CHECKPOINT_FAILED' && /checkpointing is off/.test(e.message));
+    await job.done();
+    assert.equal(existsSync(join(dir, 'nowhere')), false);
+  });
+
+  /** Starts a stage: its UDF directory `<out>/<stage>` gets the mode file (and `require` file), checkpoints go into it. */
+  async function start(out: string, parallelism: number, stage: string, restore: string | null, mode: 'hold' | 'fired', require?: string): Promise<JobClient> {
+    const udf = join(out, stage);
+    mkdirSync(udf, { recursive: true });
+    writeFileSync(join(udf, mode), '');
+    if (require) writeFileSync(join(udf, 'require'), require);
     const env = TableEnvironment.create({
       baseDir: FIXTURES,
       config: {
         'parallelism.default': String(parallelism), 'table.exec.batch-size': '200', 'taskmanager.network.buffers-per-channel': '2',
         'ts.worker.pool-size': '2', 'ts.fn-execution.max-in-flight': '1', 'python.fn-execution.bundle.time': '5 ms',
-        'python.fn-execution.arrow.batch.size': '200', 'execution.checkpointing.interval': '30 ms', ...config,
+        'python.fn-execution.arrow.batch.size': '200', 'execution.checkpointing.interval': '30 ms',
+        'state.checkpoints.dir': join(udf, 'chk'), ...(restore ? { 'execution.savepoint.path': restore } : {}),
       },
     });
     await env.createTypeScriptFunction('fail_once', 'ts-udfs/fail-once.ts', 'failOnce');
@@ -64,16 +88,10 @@ describe('restore at another parallelism', () => {
     await env.executeSql(`CREATE TABLE raw (k BIGINT, seq BIGINT) WITH ('connector' = 'filesystem', 'path' = '${join(out, 'raw')}', 'format' = 'csv')`);
     await env.executeSql(`CREATE TABLE uniq (g BIGINT) WITH ('connector' = 'filesystem', 'path' = '${join(out, 'uniq')}', 'format' = 'csv')`);
     const result = await env.executeSql(`EXECUTE STATEMENT SET BEGIN
-      INSERT INTO raw SELECT fail_once(k, '${failIn}'), seq FROM src;
-      INSERT INTO uniq SELECT g FROM (SELECT fail_once(k, '${failIn}') % 2000 AS g FROM src) GROUP BY g;
+      INSERT INTO raw SELECT fail_once(k, '${udf}'), seq FROM src;
+      INSERT INTO uniq SELECT g FROM (SELECT fail_once(k, '${udf}') % 2000 AS g FROM src) GROUP BY g;
     END`);
     assert.equal(result.kind, 'insert');
-    return (result as { job: { done(): Promise<JobResult> } }).job.done();
+    return (result as { job: JobClient }).job;
   }
 });
-
-function committed(work: string): { raw: string[]; uniq: string[] } {
-  const read = (d: string) => (existsSync(d) ? readdirSync(d) : []).filter((f) => !f.startsWith('.'))
-    .flatMap((f) => readFileSync(join(d, f), 'utf8').split('\n').filter(Boolean)).sort();
-  return { raw: read(join(work, 'raw')), uniq: read(join(work, 'uniq')) };
-}

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { TaskRestore } from '../../checkpoint/checkpoint-messages.ts';
-import { checkpointMetricsRaw, JobCheckpointing } from '../../checkpoint/job-checkpointing.ts';
+import { checkpointMetricsRaw, JobCheckpointing, savepointsNeedCheckpointing } from '../../checkpoint/job-checkpointing.ts';
+import { CheckpointError } from '../../errors/errors.ts';
 import { deserializeError } from '../../errors/serialize.ts';
 import { ErrorCodes, WeirError } from '../../errors/weir-error.ts';
 import { mergeSnapshots } from '../../metrics/merge-snapshots.ts';
@@ -116,6 +117,27 @@ export class JobClient {
     this.broadcast({ type: 'cancel', jobId: this.jobId });
     this.wakeRestart?.();
     await this.donePromise.catch(() => undefined);
+  }
+
+  /**
+   * Takes a savepoint (a checkpoint the user asks for) into a new `savepoint-<job>-<id>` directory under `dir` and
+   * resolves with its path; the job goes on. Start a job from it with `execution.savepoint.path` (or
+   * `weir run --restore`), at any parallelism its sources allow. Needs checkpointing on.
+   */
+  savepoint(dir: string): Promise<string> {
+    if (!this.checkpointing || this.status !== 'RUNNING') return Promise.reject(this.checkpointing ? notRunning(this.status) : savepointsNeedCheckpointing());
+    return this.checkpointing.savepoint(dir, false);
+  }
+
+  /**
+   * Takes a savepoint, then stops the job: nothing after the savepoint is committed, and `done()` resolves with
+   * status CANCELED. Resolves with the savepoint's path.
+   */
+  async stopWithSavepoint(dir: string): Promise<string> {
+    if (!this.checkpointing || this.status !== 'RUNNING') throw this.checkpointing ? notRunning(this.status) : savepointsNeedCheckpointing();
+    const path = await this.checkpointing.savepoint(dir, true);
+    await this.cancel();
+    return path;
   }
 
   /** Job-wide metrics: live values from running tasks, final values from finished ones. */
@@ -347,6 +369,10 @@ export class JobClient {
 export function slotThreadOptions(config: Record<string, string>): SlotThreadOptions {
   const heapMb = new Configuration(config).get(CoreOptions.TASK_HEAP_MB);
   return { execArgv: threadExecArgv(), resourceLimits: heapMb > 0 ? { maxOldGenerationSizeMb: heapMb } : undefined };
+}
+
+function notRunning(status: JobStatus): CheckpointError {
+  return new CheckpointError(`Cannot take a savepoint: the job is ${status}`, {}, ErrorCodes.CHECKPOINT_FAILED);
 }
 
 function asWeirError(e: unknown): WeirError {
