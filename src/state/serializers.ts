@@ -55,7 +55,8 @@ export const bytesSerializer: StateSerializer<Uint8Array> = {
   id: 'bytes',
   version: 1,
   serialize: (value) => value,
-  deserialize: (bytes) => bytes.slice(),
+  // Not `bytes.slice()`: on a Buffer (what the persistent backend reads) slice is a view of its reused buffer.
+  deserialize: (bytes) => new Uint8Array(bytes),
 };
 
 const encoder = new TextEncoder();

@@ -18,6 +18,11 @@ describe('state serializers', () => {
     const copy = bytesSerializer.deserialize(raw);
     raw[0] = 0;
     assert.deepEqual([...copy], [9, 8]);
+    // The persistent backend hands Buffers over a reused read buffer: the copy must not be a view of it.
+    const read = Buffer.from([7, 6]);
+    const fromBuffer = bytesSerializer.deserialize(read);
+    read[0] = 0;
+    assert.deepEqual([...fromBuffer], [7, 6]);
   });
 
   it('encode list payloads and key strings reversibly', () => {

@@ -1,5 +1,4 @@
 import type { ChangeBatch } from '../../batch/change-batch.ts';
-import { RowKind } from '../../batch/row-kind.ts';
 import type { WindowAggregateNode } from '../../plan/physical/physical-node.ts';
 import { hashRows } from '../../state/row-hash.ts';
 import type { ValueState } from '../../state/keyed-state.ts';
@@ -8,10 +7,11 @@ import type { InternalTimerService, Timer } from '../../time/timer-service.ts';
 import type { OperatorContext, StreamOperator } from '../operator.ts';
 import { encodeKeys } from './group-aggregate-keys.ts';
 import { SessionWindowAggregateOperator } from './session-window-aggregate.ts';
+import { canSlice, SlicingWindowAggregateOperator } from './slicing-window-aggregate.ts';
 import { assignWindows, latePairs, rowTimesMs, startOfWindowEnding, type AlignedWindowSpec } from './window/window-assigner.ts';
 import type { AccumulatorStates, WindowAggregator } from './window/window-aggregator.ts';
 import { createWindowAggregator } from './window/udaf-window-aggregator.ts';
-import { groupByKeyAndWindow, keyWindowKeys } from './window/window-groups.ts';
+import { groupByKeyAndWindow, keyWindowKeys, rowCountDelta } from './window/window-groups.ts';
 import { WINDOW_BUFFER_SIZE_LIMIT, WindowBuffer } from './window/window-buffer.ts';
 import { WindowAggregateOutput } from './window/window-output.ts';
 import { ProcessingTimeWakeUp } from './window/processing-wakeup.ts';
@@ -29,9 +29,13 @@ export function windowEntrySerializer(id: string): StateSerializer<WindowEntry> 
   return { id, version: 1, serialize: inner.serialize, deserialize: inner.deserialize };
 }
 
-/** The operator of a window aggregation node: SESSION windows merge, the others are aligned. */
+/**
+ * The operator of a window aggregation node: SESSION windows merge; aligned windows run sliced when their calls
+ * allow it ({@link canSlice}), else with accumulators per window.
+ */
 export function createWindowAggregateOperator(node: WindowAggregateNode): StreamOperator {
-  return node.window.kind === 'session' ? new SessionWindowAggregateOperator(node) : new WindowAggregateOperator(node);
+  if (node.window.kind === 'session') return new SessionWindowAggregateOperator(node);
+  return canSlice(node) ? new SlicingWindowAggregateOperator(node) : new WindowAggregateOperator(node);
 }
 
 /**
@@ -192,15 +196,4 @@ function timerStateKeys(timers: readonly Timer[]): Uint8Array[] {
     at += t.key.length + 8;
     return key;
   });
-}
-
-/** Accumulated minus retracted rows among `rows[from..to)`. */
-function rowCountDelta(kinds: Uint8Array | null, rows: Int32Array, from: number, to: number): number {
-  if (kinds === null) return to - from;
-  let d = 0;
-  for (let k = from; k < to; k++) {
-    const kind = kinds[rows[k]];
-    d += kind === RowKind.INSERT || kind === RowKind.UPDATE_AFTER ? 1 : -1;
-  }
-  return d;
 }

@@ -9,7 +9,7 @@ import type { FunctionDefinition } from '../../../src/udf/function-definition.ts
 import { closeInspectors, inspectPythonFunction } from '../../../src/udf/python/inspect.ts';
 import { inspectTsFunction } from '../../../src/udf/ts/inspect.ts';
 import { call } from '../../aggregate/helpers.ts';
-import { MIN, at, windowAggNode, windowHarness } from './window-harness.ts';
+import { MIN, at, stateEntries, windowAggNode, windowHarness } from './window-harness.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 const s = Schema.of({ k: DataTypes.STRING(), v: DataTypes.BIGINT(), w: DataTypes.BIGINT(), x: DataTypes.DOUBLE(), ts: DataTypes.TIMESTAMP(3) });
@@ -53,7 +53,7 @@ describe('window aggregation with UDAFs', () => {
       // a watermark), and two firings: one accumulate request plus two read-outs; pandas: one complete per firing.
       assert.equal(m['udf.weighted_avg.batches'], 3);
       assert.equal(m['udf.mean_udaf.batches'], 2);
-      assert.equal(h.state()!.stateSizes().find((t) => t.table === 'window-aggregate')!.entries, 0);
+      assert.equal(stateEntries(h), 0);
     } finally {
       await h.close();
     }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { DataTypes } from '../../../src/types/data-type.ts';
 import { Schema } from '../../../src/types/schema.ts';
 import { BACKENDS, call, rows } from '../../aggregate/helpers.ts';
-import { MIN, at, windowAggNode, windowHarness } from './window-harness.ts';
+import { MIN, at, stateEntries, windowAggNode, windowHarness } from './window-harness.ts';
 
 const s = Schema.of({ k: DataTypes.STRING(), v: DataTypes.INT(), ts: DataTypes.TIMESTAMP(3) });
 const tumble10 = { kind: 'tumble', timeIndex: 2, sizeMs: 10 * MIN, offsetMs: 0 } as const;
@@ -27,7 +27,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual(short(h.drain()), ['+I[a, 00:00, 00:10, 00:09:59.999, 2, 5]', '+I[b, 00:00, 00:10, 00:09:59.999, 1, 2]']);
       await h.watermark(MAX);
       assert.deepEqual(short(h.drain()), ['+I[a, 00:10, 00:20, 00:19:59.999, 1, 3]']);
-      assert.equal(h.state()!.stateSizes().find((t) => t.table === 'window-aggregate')!.entries, 0);
+      assert.equal(stateEntries(h), 0);
       await h.close();
     });
 

@@ -93,3 +93,8 @@ export async function windowHarness(node: AnyWindowNode, input: Schema, opts: { 
     async close() { await op.close(); await state?.dispose(); },
   };
 }
+
+/** Entries left in all of an operator's state tables (a window aggregation's slices and slice index, say). */
+export function stateEntries(h: WindowHarness): number {
+  return h.state()!.stateSizes().reduce((n, t) => n + t.entries, 0);
+}

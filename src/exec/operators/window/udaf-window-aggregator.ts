@@ -24,7 +24,7 @@ import type { Column } from '../../../types/schema.ts';
 import { AccumulatorStateCodec } from '../../../udf/accumulator-state.ts';
 import type { OperatorContext } from '../../operator.ts';
 import { UdafCalls, udafPositions, udafRows } from '../udaf-calls.ts';
-import { BuiltinWindowAggregator, type AccumulatorStates, type RowsByGroup, type WindowAggregator } from './window-aggregator.ts';
+import { BuiltinWindowAggregator, type AccumulatorStates, type MergedResults, type MergeGroups, type RowsByGroup, type WindowAggregator } from './window-aggregator.ts';
 
 /**
  * The aggregator for `aggregates`: the built-in one when no call is a UDAF, else a {@link UdafWindowAggregator}
@@ -88,6 +88,20 @@ export class UdafWindowAggregator implements WindowAggregator {
     const builtinResults = this.builtins?.results(states.map((s) => this.builtinPositions.map((p) => s[p])));
     const udafResults = await Promise.all(this.positions.map((p) => (this.rowCodecs.has(p) ? this.completeCall(p, states) : this.readOut(p, states))));
     return this.aggregates.map((_, a) => (this.aggregates[a].udf ? udafResults[this.positions.indexOf(a)] : builtinResults![this.builtinPositions.indexOf(a)]));
+  }
+
+  /** The first state of each group is the merge target, the others its sources: one merge request per UDAF call. */
+  async mergeAndEvaluate(states: readonly AccumulatorStates[], groups: MergeGroups, keepStates: boolean): Promise<MergedResults> {
+    const { start, members } = groups;
+    const targets = new Array<AccumulatorStates>(groups.count);
+    const sources: AccumulatorStates[] = [];
+    const into: number[] = [];
+    for (let g = 0; g < groups.count; g++) {
+      targets[g] = states[members[start[g]]];
+      for (let m = start[g] + 1; m < start[g + 1]; m++) { sources.push(states[members[m]]); into.push(g); }
+    }
+    const merged = sources.length === 0 ? targets : await this.merge(targets, sources, Int32Array.from(into));
+    return { results: await this.results(merged), states: keepStates ? merged : null };
   }
 
   close(): Promise<void> { return this.udafs.close(); }

@@ -25,6 +25,21 @@ export interface RowsByGroup {
   readonly start: Int32Array;
 }
 
+/** States to merge by group: group g merges `states[members[start[g]]]` with the following members, in order. */
+export interface MergeGroups {
+  readonly count: number;
+  readonly start: Int32Array;
+  readonly members: Int32Array;
+}
+
+/** What {@link WindowAggregator.mergeAndEvaluate} returns. */
+export interface MergedResults {
+  /** One column per aggregate call, one row per group. */
+  readonly results: arrow.Data[];
+  /** Each group's merged states, when asked for. */
+  readonly states: AccumulatorStates[] | null;
+}
+
 /**
  * Accumulates and evaluates the aggregate calls of one window aggregation (one instance per operator subtask).
  * Methods may answer synchronously or with a promise; states passed in are never mutated (they may be shared with
@@ -43,6 +58,11 @@ export interface WindowAggregator {
   merge(targets: readonly AccumulatorStates[], sources: readonly AccumulatorStates[], into: Int32Array): AccumulatorStates[] | Promise<AccumulatorStates[]>;
   /** The results of a firing: one column per aggregate call, one row per state, in order. */
   results(states: readonly AccumulatorStates[]): arrow.Data[] | Promise<arrow.Data[]>;
+  /**
+   * The results of a sliced firing: each group's states (a window's slices) merged in order, then evaluated; with
+   * `keepStates` the merged states too (CUMULATE keeps a fired window's merge as its last slice).
+   */
+  mergeAndEvaluate(states: readonly AccumulatorStates[], groups: MergeGroups, keepStates: boolean): MergedResults | Promise<MergedResults>;
   close(): Promise<void>;
 }
 
@@ -102,6 +122,25 @@ export class BuiltinWindowAggregator implements WindowAggregator {
       const values = states.map((s) => { acc.load(s[a]); return acc.getValue(); });
       return columnFromInternal(call.type, values);
     });
+  }
+
+  mergeAndEvaluate(states: readonly AccumulatorStates[], groups: MergeGroups, keepStates: boolean): MergedResults {
+    const { accs } = this;
+    const n = accs.length;
+    const values = accs.map(() => new Array<unknown>(groups.count));
+    const kept = keepStates ? new Array<AccumulatorStates>(groups.count) : null;
+    const { start, members } = groups;
+    for (let g = 0; g < groups.count; g++) {
+      const first = states[members[start[g]]];
+      for (let a = 0; a < n; a++) {
+        const acc = accs[a];
+        acc.load(first[a]);
+        for (let m = start[g] + 1; m < start[g + 1]; m++) acc.merge(states[members[m]][a]);
+        values[a][g] = acc.getValue();
+      }
+      if (kept !== null) kept[g] = this.save();
+    }
+    return { results: this.aggregates.map((call, a) => columnFromInternal(call.type, values[a])), states: kept };
   }
 
   async close(): Promise<void> {}

@@ -3,6 +3,7 @@
  * the key hash and the window end, comparing key bytes and ends on hash matches; then a counting sort puts each
  * group's pairs together in arrival order. No per-row objects or strings.
  */
+import { RowKind } from '../../../batch/row-kind.ts';
 import type { EncodedKeys } from '../group-aggregate-keys.ts';
 
 /** Pairs grouped by (key, window end); groups are numbered in order of first appearance. */
@@ -108,4 +109,15 @@ export function keyWindowKeys(keys: EncodedKeys, rowOf: Int32Array, ends: Float6
     at += length + 8;
   }
   return out;
+}
+
+/** Accumulated minus retracted rows among `rows[from..to)` (all rows of an insert-only batch count). */
+export function rowCountDelta(kinds: Uint8Array | null, rows: Int32Array, from: number, to: number): number {
+  if (kinds === null) return to - from;
+  let d = 0;
+  for (let k = from; k < to; k++) {
+    const kind = kinds[rows[k]];
+    d += kind === RowKind.INSERT || kind === RowKind.UPDATE_AFTER ? 1 : -1;
+  }
+  return d;
 }
