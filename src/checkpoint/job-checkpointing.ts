@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Configuration } from '../config/configuration.ts';
 import { CheckpointError } from '../errors/errors.ts';
-import { ErrorCodes } from '../errors/weir-error.ts';
+import { ErrorCodes, type WeirError } from '../errors/weir-error.ts';
 import { CheckpointOptions, CoreOptions } from '../config/options.ts';
 import type { JobSettings } from '../exec/task/task-spec.ts';
 import type { JobGraph } from '../plan/physical/job-graph.ts';
@@ -16,6 +16,8 @@ import { restartStrategyFrom, type RestartStrategy } from './restart-strategy.ts
 export interface CheckpointMetrics extends CheckpointStats {
   /** Times the job was restarted after a failure. */
   readonly restarts: number;
+  /** The failure that caused the last restart (`CODE: first line of the message`), or null. */
+  readonly lastRestartCause: string | null;
   /** The last restore: at start (`execution.savepoint.path`) or after a restart; null when the job started afresh. */
   readonly lastRestore: { readonly checkpointId: number; readonly path: string; readonly restoredAt: number } | null;
 }
@@ -38,6 +40,7 @@ export class JobCheckpointing {
   private readonly config: Configuration;
   private readonly jobDir: string;
   private restarts = 0;
+  private lastRestartCause: string | null = null;
   private lastRestore: CheckpointMetrics['lastRestore'] = null;
 
   /** Null when the job neither checkpoints, restores nor restarts: it then runs exactly as without this class. */
@@ -124,11 +127,12 @@ export class JobCheckpointing {
    * A task failed: the delay before restarting, or null when the job must fail (strategy exhausted or none, or a
    * `table.execute()` job, whose rows already went to the caller and cannot be taken back).
    */
-  restartDelay(): number | null {
+  restartDelay(cause: WeirError): number | null {
     if (this.graph.vertices.at(-1)?.chain.at(-1)?.kind === 'collect') return null;
     const delay = this.restartStrategy.onFailure(Date.now());
     if (delay !== null) {
       this.restarts++;
+      this.lastRestartCause = `${cause.code}: ${cause.message.split('\n')[0]}`;
       this.coordinator?.suspend('the job is restarting after a failure');
     }
     return delay;
@@ -158,7 +162,7 @@ export class JobCheckpointing {
       triggered: 0, completed: 0, failed: 0, inProgress: 0, lastCompletedId: null, lastPath: null,
       lastDurationMs: 0, lastSizeBytes: 0, lastAlignmentMs: 0, lastFailure: null,
     };
-    return { ...stats, restarts: this.restarts, lastRestore: this.lastRestore };
+    return { ...stats, restarts: this.restarts, lastRestartCause: this.lastRestartCause, lastRestore: this.lastRestore };
   }
 }
 

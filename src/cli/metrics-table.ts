@@ -42,7 +42,7 @@ function renderUser(v: unknown): string {
 export function formatCheckpointSummary(c: CheckpointMetrics): string {
   let line = `checkpoints: ${c.completed} completed${c.lastCompletedId !== null ? ` (latest chk-${c.lastCompletedId})` : ''}, ${c.failed} failed`;
   if (c.completed > 0) line += `; last took ${c.lastDurationMs.toFixed(0)} ms, ${formatBytes(c.lastSizeBytes)}, alignment ${c.lastAlignmentMs.toFixed(1)} ms`;
-  line += `; restarts: ${c.restarts}`;
+  line += `; restarts: ${c.restarts}${c.lastRestartCause ? ` (last: ${c.lastRestartCause})` : ''}`;
   if (c.lastRestore) line += `; restored from chk-${c.lastRestore.checkpointId} (${c.lastRestore.path})`;
   if (c.lastFailure) line += `\n  last failed checkpoint: ${c.lastFailure}`;
   return line;

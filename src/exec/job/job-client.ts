@@ -275,7 +275,7 @@ export class JobClient {
   /** A task or thread of `attempt` failed: restart per the restart strategy, or fail the job. */
   private onFailure(attempt: Attempt, error: WeirError): void {
     if (attempt !== this.attempt || attempt.abandoned || this.failure || this.status !== 'RUNNING') return;
-    const delay = this.checkpointing?.restartDelay() ?? null;
+    const delay = this.checkpointing?.restartDelay(error) ?? null;
     if (delay === null) this.fail(error);
     else void this.restart(attempt, delay);
   }
