@@ -13,6 +13,8 @@ const s = Schema.of({ k: DataTypes.STRING(), v: DataTypes.INT(), ts: DataTypes.T
 const aggs = [call(s, 'COUNT', [], { name: 'c' }), call(s, 'SUM', [1], { name: 'sm' })];
 const WINDOWS = {
   hop: { kind: 'hop', timeIndex: 2, sizeMs: 10 * MIN, slideMs: 5 * MIN, offsetMs: 0 },
+  // CUMULATE: the snapshot holds a fired window's merge kept as a slice (the window ending 00:10).
+  cumulate: { kind: 'cumulate', timeIndex: 2, maxSizeMs: 20 * MIN, stepMs: 5 * MIN, offsetMs: 0 },
   session: { kind: 'session', timeIndex: 2, gapMs: 5 * MIN, partitionKeys: [0] },
 } as const;
 const KEYS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];

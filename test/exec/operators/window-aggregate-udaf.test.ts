@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { join } from 'node:path';
 import { Configuration } from '../../../src/config/configuration.ts';
+import { SlicingWindowAggregateOperator } from '../../../src/exec/operators/slicing-window-aggregate.ts';
+import { WindowAggregateOperator } from '../../../src/exec/operators/window-aggregate.ts';
 import type { AggregateCall } from '../../../src/plan/aggregate-call.ts';
 import { DataTypes } from '../../../src/types/data-type.ts';
 import { Schema } from '../../../src/types/schema.ts';
@@ -54,6 +56,46 @@ describe('window aggregation with UDAFs', () => {
       assert.equal(m['udf.weighted_avg.batches'], 3);
       assert.equal(m['udf.mean_udaf.batches'], 2);
       assert.equal(stateEntries(h), 0);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('HOP window aggregation with UDAFs', () => {
+  const hop = { kind: 'hop', timeIndex: 4, sizeMs: 10 * MIN, slideMs: 5 * MIN, offsetMs: 0 } as const;
+
+  it('runs sliced when every UDAF has merge(): a window merges its slices, one merge request per firing', async () => {
+    const aggs = [call(s, 'COUNT', [], { name: 'c' }), udaf('weighted_avg', [1, 2]), udaf('tsWeightedAvg', [3, 2])];
+    const h = await windowHarness(windowAggNode(s, [0], hop, aggs), s, { config: CONFIG });
+    try {
+      assert.ok(h.op instanceof SlicingWindowAggregateOperator);
+      await h.feed([['a', 1, 1, 1, at('00:01')], ['a', 4, 3, 4, at('00:06')], ['b', 2, 1, 2, at('00:07')]]);
+      await h.watermark(MAX);
+      assert.deepEqual(short(h.drain()), [
+        '+I[a, 23:55, 00:05, 00:04, 1, 1.0, 1.0]',
+        '+I[a, 00:00, 00:10, 00:09, 2, 3.25, 3.25]',
+        '+I[b, 00:00, 00:10, 00:09, 1, 2.0, 2.0]',
+        '+I[a, 00:05, 00:15, 00:14, 1, 4.0, 4.0]',
+        '+I[b, 00:05, 00:15, 00:14, 1, 2.0, 2.0]',
+      ].map((l) => l.replace('23:55', '1969-12-31T23:55')));
+      const m = (h.op as unknown as { ctx: { metrics: { snapshot(): Record<string, unknown> } } }).ctx.metrics.snapshot();
+      // One accumulate request (a row goes to its slice only), then one firing: a merge and a read-out.
+      assert.equal(m['udf.weighted_avg.batches'], 3);
+      assert.equal(stateEntries(h), 0);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('keeps accumulators per window for a pandas UDAF (it needs each window\'s rows)', async () => {
+    const aggs = [udaf('mean_udaf', [3]), call(s, 'SUM', [1], { name: 'sm' })];
+    const h = await windowHarness(windowAggNode(s, [0], hop, aggs), s, { config: CONFIG });
+    try {
+      assert.ok(h.op instanceof WindowAggregateOperator);
+      await h.feed([['a', 1, 1, 1, at('00:01')], ['a', 4, 3, 4, at('00:06')]]);
+      await h.watermark(MAX);
+      assert.deepEqual(short(h.drain()).slice(1), ['+I[a, 00:00, 00:10, 00:09, 2.5, 5]', '+I[a, 00:05, 00:15, 00:14, 4.0, 4]']);
     } finally {
       await h.close();
     }

@@ -58,7 +58,11 @@ export interface WindowHarness {
 }
 
 /** `subtask` of `parallelism` owns its share of the key groups (restore tests); default subtask 0 of 1. */
-export async function windowHarness(node: AnyWindowNode, input: Schema, opts: { backend?: string; clock?: number; config?: Record<string, string>; subtask?: number; parallelism?: number } = {}): Promise<WindowHarness> {
+export async function windowHarness(node: AnyWindowNode, input: Schema, opts: {
+  backend?: string; clock?: number; config?: Record<string, string>; subtask?: number; parallelism?: number;
+  /** Builds the operator instead of the registry (e.g. the per-window aggregation, to compare with the sliced one). */
+  operator?: (node: AnyWindowNode) => StreamOperator;
+} = {}): Promise<WindowHarness> {
   const config = new Configuration({ 'state.backend': opts.backend ?? 'hashmap', ...opts.config });
   const subtaskIndex = opts.subtask ?? 0;
   const parallelism = opts.parallelism ?? 1;
@@ -72,7 +76,7 @@ export async function windowHarness(node: AnyWindowNode, input: Schema, opts: { 
     keyedState: () => (state ??= createKeyedStateBackend({ config, operatorName: node.name, subtaskIndex, parallelism })),
     ...members,
   };
-  const op = createOperator(node);
+  const op = opts.operator?.(node) ?? createOperator(node);
   await op.open(ctx);
   const outTypes = node.outputSchema.map((c) => c.type);
   const inTypes = input.columns.map((c) => c.type);
