@@ -21,7 +21,8 @@ import { keyGroupRangeFor } from '../../state/key-groups.ts';
 
 /**
  * One parallel subtask of a vertex: a source driver or an input gate at the head, an operator chain, and a record
- * writer at the tail. Watermarks, end-of-input and (later) barriers are handled here, once, for every operator.
+ * writer at the tail. Watermarks, end-of-input and checkpoint barriers (aligned, then snapshotted by src/checkpoint/)
+ * are handled here, once, for every operator.
  */
 export class Task {
   readonly metrics = new MetricGroup();
