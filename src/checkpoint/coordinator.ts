@@ -3,7 +3,7 @@ import { ErrorCodes } from '../errors/weir-error.ts';
 import type { JobGraph } from '../plan/physical/job-graph.ts';
 import type { CheckpointCommand, CheckpointReport, TaskAck } from './checkpoint-messages.ts';
 import { checkpointDir, deleteCheckpoint, deleteIncompleteCheckpoints, moveToSavepoint, retainCheckpoints, writeManifest, type ResolvedCheckpoint } from './checkpoint-storage.ts';
-import { buildManifest, type CheckpointManifest } from './manifest.ts';
+import { buildManifest, type CheckpointManifest, type ManifestInput } from './manifest.ts';
 
 export interface CoordinatorSettings {
   readonly jobId: string;
@@ -18,6 +18,8 @@ export interface CoordinatorSettings {
   readonly minPause: number;
   readonly maxConcurrent: number;
   readonly retained: number;
+  /** The late-data side output's table, when the job has one (its committables are committed like a sink's). */
+  readonly lateRecordsSink?: ManifestInput['lateRecordsSink'];
 }
 
 /** How the coordinator reaches the running job. */
@@ -300,8 +302,8 @@ export class CheckpointCoordinator {
   }
 
   private manifest(id: number, final: boolean, triggeredAt: number, acks: Iterable<TaskAck>, kind: CheckpointManifest['kind'] = 'checkpoint'): CheckpointManifest {
-    const { jobId, jobName, graph, maxParallelism } = this.settings;
-    return buildManifest({ checkpointId: id, jobId, jobName, graph, maxParallelism, final, triggeredAt, completedAt: Date.now(), acks, kind });
+    const { jobId, jobName, graph, maxParallelism, lateRecordsSink } = this.settings;
+    return buildManifest({ checkpointId: id, jobId, jobName, graph, maxParallelism, final, triggeredAt, completedAt: Date.now(), acks, kind, lateRecordsSink });
   }
 
   private abort(p: PendingCheckpoint, reason: string): void {

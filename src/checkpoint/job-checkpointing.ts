@@ -71,6 +71,7 @@ export class JobCheckpointing {
       minPause: config.get(CheckpointOptions.MIN_PAUSE),
       maxConcurrent: Math.max(1, config.get(CheckpointOptions.MAX_CONCURRENT)),
       retained: Math.max(1, config.get(CheckpointOptions.NUM_RETAINED)),
+      lateRecordsSink: job.lateRecordsSink,
     }, {
       send: hooks.send,
       commit: (manifest) => commitManifest(manifest, job.baseDir),

@@ -15,6 +15,8 @@ export const CHECKPOINT_FORMAT = 'weir-checkpoint';
 /** Bumped on any change readers of older versions would misread. */
 export const CHECKPOINT_FORMAT_VERSION = 1;
 export const MANIFEST_FILE = '_metadata';
+/** The operator id under which tasks report their late-data side output's committables (`table.exec.late-records.sink`). */
+export const LATE_RECORDS_ID = 'late-records';
 
 export interface CheckpointManifest {
   readonly format: typeof CHECKPOINT_FORMAT;
@@ -87,6 +89,8 @@ export interface ManifestInput {
   readonly completedAt: number;
   readonly acks: Iterable<TaskAck>;
   readonly kind?: CheckpointManifest['kind'];
+  /** The late-data side output's table, when the job has one: its committables are recorded as a sink's. */
+  readonly lateRecordsSink?: { readonly table: string; readonly connector: string; readonly options: ConnectorOptions };
 }
 
 /** Assembles the manifest of a checkpoint every task acknowledged. */
@@ -125,6 +129,15 @@ export function buildManifest(input: ManifestInput): CheckpointManifest {
         subtasks,
       });
     }
+  }
+  const late = input.lateRecordsSink;
+  const lateSubtasks = byOperator.get(LATE_RECORDS_ID);
+  if (late && lateSubtasks) {
+    const name = `LateRecords(${late.table})`;
+    operators.push({
+      id: LATE_RECORDS_ID, uid: null, kind: 'sink', name, signature: operatorSignature({ kind: 'sink', name }), vertexId: '', parallelism: 0,
+      sink: { connector: late.connector, options: late.options }, subtasks: lateSubtasks,
+    });
   }
   return {
     format: CHECKPOINT_FORMAT,

@@ -31,6 +31,16 @@ export interface SourceCheckpointHook {
   exhausted(reader: SourceReader): void;
 }
 
+/**
+ * Something besides the chain's operators that writes to a sink and takes part in two-phase commit: the task's
+ * late-data side output. Its committables are recorded under `id` (see LATE_RECORDS_ID in manifest.ts).
+ */
+export interface CommitParticipant {
+  readonly id: string;
+  preCommit(checkpointId: number): Promise<readonly unknown[]>;
+  notifyCheckpointComplete(checkpointId: number): void;
+}
+
 /** The id a sink's last pre-commit gets at the end of input (the job numbers its final checkpoint itself). */
 const FINAL_PRECOMMIT = Number.MAX_SAFE_INTEGER;
 
@@ -60,6 +70,7 @@ export class TaskCheckpointer {
   private readonly jobDir: string;
   private aligner: BarrierAligner | null = null;
   private attached: { chain: CheckpointableChain; writer: BarrierWriter; mailbox: ProcessingTimeService } | null = null;
+  private participants: readonly CommitParticipant[] = [];
   private finalSource: { operatorId: string; position: unknown } | null = null;
 
   /** A checkpointer when checkpointing is on in `config`, else null. */
@@ -72,8 +83,9 @@ export class TaskCheckpointer {
   }
 
   /** The task's chain is open: barriers can be taken from here on. Completion notices run in `mailbox`. */
-  attach(chain: CheckpointableChain, writer: BarrierWriter, mailbox: ProcessingTimeService): void {
+  attach(chain: CheckpointableChain, writer: BarrierWriter, mailbox: ProcessingTimeService, participants: readonly CommitParticipant[] = []): void {
     this.attached = { chain, writer, mailbox };
+    this.participants = participants;
   }
 
   /** A command from the coordinator (arrives on the slot thread's port, between the task's own steps). */
@@ -94,6 +106,7 @@ export class TaskCheckpointer {
         // Run in the task's mailbox: never concurrently with the operators' other hooks.
         target.mailbox.schedule(target.mailbox.now(), async () => {
           for (const op of target.chain.checkpointOperators()) await op.notifyCheckpointComplete(command.checkpointId);
+          for (const p of this.participants) p.notifyCheckpointComplete(command.checkpointId);
         });
       }
     }
@@ -144,6 +157,7 @@ export class TaskCheckpointer {
       const committables = await op.preCommit(FINAL_PRECOMMIT);
       if (committables?.length) operators.push({ operatorId: op.node.id, committables });
     }
+    operators.push(...await this.participantCommittables(FINAL_PRECOMMIT));
     this.report({ kind: 'final', ack: this.ack(0, operators, 0, 0, 0, 0) });
   }
 
@@ -163,6 +177,7 @@ export class TaskCheckpointer {
       const c = await op.preCommit(id);
       if (c) committables.set(op.node.id, c);
     }
+    const others = await this.participantCommittables(id);
     // From here to the broadcast nothing awaits: no input, timer or callback can change state in between.
     const taken: TakenSnapshot[] = operators.map((op) => ({
       op,
@@ -173,18 +188,19 @@ export class TaskCheckpointer {
     }));
     writer.broadcast(barrier);
     const syncMs = performance.now() - started;
-    const write = this.persist(id, taken, source, alignmentMs, syncMs);
+    const write = this.persist(id, taken, source ? [{ operatorId: source.operatorId, sourcePosition: source.position }, ...others] : others, alignmentMs, syncMs);
     this.inFlight.add(write);
     void write.finally(() => this.inFlight.delete(write));
   }
 
   /** Encodes and writes the snapshots after the task has moved on, then acknowledges (or declines on an error). */
-  private async persist(id: number, taken: readonly TakenSnapshot[], source: { operatorId: string; position: unknown } | null, alignmentMs: number, syncMs: number): Promise<void> {
+  /** `fixed`: what needs no file (a source's position, participants' committables). */
+  private async persist(id: number, taken: readonly TakenSnapshot[], fixed: OperatorAck[], alignmentMs: number, syncMs: number): Promise<void> {
     const started = performance.now();
     try {
       await new Promise((r) => setImmediate(r));
       const dir = checkpointDir(this.jobDir, id);
-      const acks: OperatorAck[] = source ? [{ operatorId: source.operatorId, sourcePosition: source.position }] : [];
+      const acks: OperatorAck[] = [...fixed];
       let bytes = 0;
       for (const { op, keyed, timers, operatorState, committables } of taken) {
         const ack: { -readonly [K in keyof OperatorAck]: OperatorAck[K] } = { operatorId: op.node.id };
@@ -218,6 +234,15 @@ export class TaskCheckpointer {
     } finally {
       for (const t of taken) t.keyed?.release();
     }
+  }
+
+  private async participantCommittables(checkpointId: number): Promise<OperatorAck[]> {
+    const out: OperatorAck[] = [];
+    for (const p of this.participants) {
+      const committables = await p.preCommit(checkpointId);
+      if (committables.length) out.push({ operatorId: p.id, committables });
+    }
+    return out;
   }
 
   private ack(checkpointId: number, operators: OperatorAck[], alignmentMs: number, syncMs: number, asyncMs: number, bytes: number): TaskAck {

@@ -35,12 +35,15 @@ export const LATE_RECORD_COLUMNS: Readonly<Record<string, DataType>> = {
 
 /**
  * One task's writer of late rows into the side-output table, opened on the first late row (most tasks never see
- * one). Late rows are rare, so each is turned into JSON text on its own, off the hot path. Not part of two-phase
- * commit: after a restore from a checkpoint, late rows may be written again (at least once).
+ * one). Late rows are rare, so each is turned into JSON text on its own, off the hot path. With checkpointing on it
+ * takes part in two-phase commit like a sink (the task pre-commits it at each barrier and the job commits its
+ * files with the checkpoint), so a filesystem late-data table is exactly-once too.
  */
 export class LateRecordsOutput {
   private writer: SinkWriter | null = null;
   private readonly schema: Schema;
+  /** Set by the task when checkpointing is on: the end of input then pre-commits instead of finishing. */
+  twoPhase = false;
 
   constructor(private readonly spec: LateRecordsSinkSpec, private readonly ctx: ConnectorContext, private readonly operatorMetrics: (node: PhysicalNode) => MetricGroup) {
     this.schema = Schema.fromJSON([...spec.schema]);
@@ -54,8 +57,17 @@ export class LateRecordsOutput {
     await this.writer.write(batchFromColumns(this.schema, this.columns(operator, batch, rows, watermark)));
   };
 
-  /** End of input: the sink's files are finished (committed). */
-  async finish(): Promise<void> { await this.writer?.finish(); }
+  /** End of input: the sink's files are finished (committed), unless the job commits them (two-phase commit). */
+  async finish(): Promise<void> {
+    if (!this.twoPhase || !this.writer?.preCommit) await this.writer?.finish();
+  }
+
+  /** Two-phase commit at a barrier (and once more after `finish`): the committables of the late rows written so far. */
+  async preCommit(checkpointId: number): Promise<readonly unknown[]> {
+    return this.writer?.preCommit ? this.writer.preCommit(checkpointId) : [];
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void { this.writer?.notifyCheckpointComplete?.(checkpointId); }
 
   async close(): Promise<void> { await this.writer?.close(); }
 

@@ -17,6 +17,7 @@ import type { JobSettings, TaskSpec } from './task-spec.ts';
 import type { CheckpointCommand, CheckpointReport } from '../../checkpoint/checkpoint-messages.ts';
 import { TaskCheckpointer } from '../../checkpoint/task-checkpointer.ts';
 import { restoreOperators } from '../../checkpoint/task-restore.ts';
+import { LATE_RECORDS_ID } from '../../checkpoint/manifest.ts';
 import { keyGroupRangeFor } from '../../state/key-groups.ts';
 
 /**
@@ -69,7 +70,7 @@ export class Task {
     try {
       const signals = isSource ? new SourceSignals() : undefined;
       await chain.open(writer, { ...base, processingTime: this.timers, sourceSignals: signals, lateRows: late?.report });
-      await this.startCheckpointing(chain, writer);
+      await this.startCheckpointing(chain, writer, late);
       const entry = chain.isEmpty ? writer : chain.inputOf(0);
       if (isSource) {
         try {
@@ -148,11 +149,20 @@ export class Task {
     }
   }
 
-  /** Restores the operators' state when the job starts from a checkpoint, and readies checkpoints. */
-  private async startCheckpointing(chain: OperatorChain, writer: RecordWriter): Promise<void> {
+  /**
+   * Restores the operators' state when the job starts from a checkpoint, and readies checkpoints (the late-data
+   * output, if any, then commits with them).
+   */
+  private async startCheckpointing(chain: OperatorChain, writer: RecordWriter, late: LateRecordsOutput | null): Promise<void> {
     const { restore, vertex, subtaskIndex } = this.spec;
     if (restore) await restoreOperators(chain, restore, keyGroupRangeFor(subtaskIndex, this.config.get(CoreOptions.MAX_PARALLELISM), vertex.parallelism));
-    this.checkpointer?.attach(chain, writer, this.timers);
+    if (!this.checkpointer) return;
+    if (late) late.twoPhase = true;
+    this.checkpointer.attach(chain, writer, this.timers, late ? [{
+      id: LATE_RECORDS_ID,
+      preCommit: (id) => late.preCommit(id),
+      notifyCheckpointComplete: (id) => late.notifyCheckpointComplete(id),
+    }] : []);
   }
 
   /** The next input message, or TIMER_DUE when a processing-time callback falls due first. */
