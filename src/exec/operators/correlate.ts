@@ -1,14 +1,12 @@
 import * as arrow from 'apache-arrow';
 import { ChangeBatch } from '../../batch/change-batch.ts';
-import { UdfError } from '../../errors/errors.ts';
 import { gather } from '../../expr/eval/gather.ts';
 import type { CorrelateNode } from '../../plan/physical/correlate-node.ts';
-import { Schema } from '../../types/schema.ts';
 import { openTableBackend, type TableEvalResult, type TableFunctionBackend } from '../../udf/table-backend.ts';
-import type { OperatorContext, StreamOperator } from '../operator.ts';
-import { bundleSettings, UdfBundles, type Bundle } from './udf-bundles.ts';
-import { enrichUdfFailure } from './udf-call-errors.ts';
-import { UdfCallMetrics } from './udf-call-metrics.ts';
+import type { UdfBackendContext } from '../../udf/udf-backend.ts';
+import type { StreamOperator } from '../operator.ts';
+import { BundledUdfOperator } from './bundled-udf-operator.ts';
+import type { Bundle } from './udf-bundles.ts';
 
 /**
  * Builds the operator of a lateral join with a table function (Flink's Correlate / PythonCorrelate).
@@ -18,65 +16,19 @@ import { UdfCallMetrics } from './udf-call-metrics.ts';
  * the process. A reply is the function's rows plus, per row, the input row it came from (`index`); the output is
  * built column by column: input columns gathered by that index, function columns as they came (inner join), or —
  * for a left join — with one NULL-padded row for every input row that produced none. Each output row takes the
- * row kind of its input row. Metrics: {@link UdfCallMetrics} (`rowsOut` counts output rows).
+ * row kind of its input row. Lifecycle and metrics: {@link BundledUdfOperator} (`rowsOut` counts output rows).
  */
 export function createCorrelateOperator(node: CorrelateNode): StreamOperator {
   return new CorrelateOperator(node);
 }
 
-class CorrelateOperator implements StreamOperator {
-  private ctx!: OperatorContext;
-  private backend: TableFunctionBackend | null = null;
-  private bundles: UdfBundles<TableEvalResult> | null = null;
-  private metrics!: UdfCallMetrics;
-  private outSchema!: arrow.Schema;
-
-  constructor(private readonly node: CorrelateNode) {}
-
-  async open(ctx: OperatorContext): Promise<void> {
-    this.ctx = ctx;
-    const { program } = this.node;
-    this.metrics = new UdfCallMetrics(ctx.metrics, program);
-    this.outSchema = new Schema(this.node.outputSchema).toArrow();
-    const backend = await openTableBackend(program, {
-      config: ctx.config, baseDir: ctx.baseDir, signal: ctx.signal, metrics: ctx.metrics,
-      operatorName: ctx.operatorName, subtaskIndex: ctx.subtaskIndex, parallelism: ctx.parallelism,
-    });
-    this.backend = backend;
-    this.bundles = new UdfBundles<TableEvalResult>(bundleSettings(ctx.config), program.argColumns, {
-      capacity: backend.capacity,
-      send: (bundle) => this.send(backend, bundle),
-      emit: (bundle, result) => this.emit(bundle, result),
-      failure: (bundle, error) => this.located(bundle, error),
-    });
-  }
-
-  processBatch(batch: ChangeBatch): Promise<void> { return this.bundles!.add(batch); }
-
-  processWatermark(): Promise<void> { return this.bundles!.flush(); }
-
-  prepareSnapshot(): Promise<void> { return this.bundles!.flush(); }
-
-  endInput(): Promise<void> { return this.bundles!.flush(); }
-
-  async close(): Promise<void> {
-    this.bundles?.dispose();
-    const backend = this.backend;
-    this.backend = null;
-    if (backend) await backend.close();
-  }
-
-  private async send(backend: TableFunctionBackend, bundle: Bundle<TableEvalResult>): Promise<TableEvalResult> {
-    this.metrics.recordFirstRequest();
-    const started = process.hrtime.bigint();
-    const result = await backend.eval(bundle.args, bundle.rows);
-    const hostCodecNs = (result as { hostCodecNs?: number }).hostCodecNs ?? 0;
-    this.metrics.recordRequest(bundle.rows, result, Number(process.hrtime.bigint() - started), hostCodecNs);
-    return result;
+class CorrelateOperator extends BundledUdfOperator<TableEvalResult, CorrelateNode> {
+  protected openBackend(backendCtx: UdfBackendContext): Promise<TableFunctionBackend> {
+    return openTableBackend(this.node.program, backendCtx);
   }
 
   /** One output batch per retained input slice; the index is non-decreasing, so each slice's rows are one range. */
-  private async emit(bundle: Bundle<TableEvalResult>, result: TableEvalResult): Promise<void> {
+  protected async emit(bundle: Bundle<TableEvalResult>, result: TableEvalResult): Promise<void> {
     const { index, columns } = result;
     let at = 0;
     let base = 0;
@@ -134,12 +86,5 @@ class CorrelateOperator implements StreamOperator {
     const input = identity ? piece.data.data.children : piece.data.data.children.map((c) => gather(c, rows));
     const kinds = piece.kinds ? (identity ? piece.kinds : Uint8Array.from(rows, (r) => piece.kinds![r])) : null;
     return ChangeBatch.fromColumns(this.outSchema, [...input, ...fnColumns], rows.length, kinds);
-  }
-
-  private located(bundle: Bundle<TableEvalResult>, error: unknown): unknown {
-    this.metrics.recordError(error instanceof UdfError ? error.udf : undefined);
-    return enrichUdfFailure(error, {
-      operator: this.ctx.operatorName, subtask: this.ctx.subtaskIndex, firstRow: bundle.firstRow, args: [...bundle.args],
-    });
   }
 }
