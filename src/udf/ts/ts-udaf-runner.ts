@@ -1,9 +1,6 @@
 import * as arrow from 'apache-arrow';
-import { randomUUID } from 'node:crypto';
-import { TsUdfOptions } from '../../config/options.ts';
-import { ErrorCodes, WeirError } from '../../errors/weir-error.ts';
-import { PlanError, WorkerCrashError } from '../../errors/errors.ts';
-import { deserializeError } from '../../errors/serialize.ts';
+import { ErrorCodes } from '../../errors/weir-error.ts';
+import { PlanError } from '../../errors/errors.ts';
 import { formatDataType } from '../../types/data-type.ts';
 import type { FunctionDefinition, TsFunctionDefinition } from '../function-definition.ts';
 import type { UdfBackendContext } from '../udf-backend.ts';
@@ -12,8 +9,7 @@ import type {
 } from '../udaf-runner.ts';
 import type { AggregateReply, AggregateTask } from './aggregate-task.ts';
 import { decodeData, encodeColumns } from './transferable-data.ts';
-import { ThreadMetricMerger } from './user-metrics.ts';
-import { acquirePool, type PoolLease } from './worker-pool.ts';
+import { loadedOrClosed, TsPoolClient } from './pool-client.ts';
 
 type Mode = AggregateTask['mode'];
 
@@ -24,33 +20,17 @@ type Mode = AggregateTask['mode'];
  * rejects its tasks with WorkerCrashError; user errors are UdfErrors with the JS stack as traceback.
  */
 export class TsUdafRunner implements UdafRunner {
-  private readonly clientId = randomUUID();
-  private readonly merger = new ThreadMetricMerger();
-  private closed = false;
-
-  private constructor(private readonly functions: readonly TsFunctionDefinition[], private readonly lease: PoolLease, private readonly ctx: UdfBackendContext) {}
+  private constructor(private readonly functions: readonly TsFunctionDefinition[], private readonly client: TsPoolClient) {}
 
   static async open(functions: readonly FunctionDefinition[], ctx: UdfBackendContext): Promise<TsUdafRunner> {
     const defs = functions.map((f) => {
       if (f.language !== 'typescript') throw new PlanError(`The TypeScript UDAF runner cannot run ${f.language} function '${f.name}'`, {}, ErrorCodes.INTERNAL);
       return f;
     });
-    const poolSize = ctx.config.get(TsUdfOptions.POOL_SIZE);
-    const maxInFlight = ctx.config.get(TsUdfOptions.MAX_IN_FLIGHT);
-    if (poolSize < 1 || maxInFlight < 1) {
-      throw new PlanError(`ts.worker.pool-size (${poolSize}) and ts.fn-execution.max-in-flight (${maxInFlight}) must be at least 1`, {}, ErrorCodes.CONFIG_INVALID);
-    }
-    const threads = Math.max(1, Math.ceil(poolSize / Math.max(1, ctx.parallelism)));
-    const runner = new TsUdafRunner(defs, acquirePool({ threads, maxThreads: poolSize, maxInFlight }), ctx);
-    try {
-      // An empty call per function imports it in a worker, so a module that fails to load fails the job at open.
-      const none = { rows: 0, groupIds: new Int32Array(0), kinds: null, args: [] };
-      await Promise.all(defs.map((_, fn) => runner.call(fn, 'complete', 0, none, null, null, true, false)));
-    } catch (e) {
-      await runner.close();
-      throw e;
-    }
-    return runner;
+    // An empty call per function imports it in a worker, so a module that fails to load fails the job at open.
+    const none = { rows: 0, groupIds: new Int32Array(0), kinds: null, args: [] };
+    return loadedOrClosed(new TsUdafRunner(defs, new TsPoolClient(ctx)),
+      (runner) => Promise.all(defs.map((_, fn) => runner.call(fn, 'complete', 0, none, null, null, true, false))));
   }
 
   async accumulate(fn: number, groups: number, rows: UdafRows, accumulators: arrow.Data | null, options: UdafAccumulateOptions = {}): Promise<UdafStateResult> {
@@ -68,11 +48,7 @@ export class TsUdafRunner implements UdafRunner {
     return { ...reply.stats, results: reply.results! };
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.lease.release();
-  }
+  close(): Promise<void> { return this.client.close(); }
 
   private state(reply: Decoded): UdafStateResult {
     return { ...reply.stats, results: reply.results, previous: reply.previous, accumulators: reply.accumulators! };
@@ -89,7 +65,7 @@ export class TsUdafRunner implements UdafRunner {
     const c = sent.columns;
     let at = 1 + rows.args.length;
     const task: AggregateTask = {
-      kind: 'aggregate', clientId: this.clientId, fnIndex: fn, functionCount: this.functions.length,
+      kind: 'aggregate', clientId: this.client.clientId, fnIndex: fn, functionCount: this.functions.length,
       fn: { name: def.name, modulePath: def.modulePath, exportName: def.exportName, accumulatorType: accumulatorTypeOf(def) },
       mode, groups, rows: rows.rows, groupIds: c[0], args: c.slice(1, at),
       kinds: rows.kinds ? c[at++] : undefined,
@@ -97,39 +73,18 @@ export class TsUdafRunner implements UdafRunner {
       accumulators: accumulators ? c[at++] : undefined,
       results, previous,
     };
-    let reply: AggregateReply;
-    try {
-      reply = (await this.lease.pool.run(task, { transferList: sent.transferList })) as AggregateReply;
-    } catch (e) {
-      throw this.crash(e, def.name);
-    }
-    if (!reply.ok) throw this.located(deserializeError(reply.error));
+    const reply = await this.client.run<AggregateReply>(task, sent.transferList, `aggregate function ${def.name}`);
     return {
       results: reply.results ? decodeData(reply.results) : null,
       previous: reply.previous ? decodeData(reply.previous) : null,
       accumulators: reply.accumulators ? decodeData(reply.accumulators) : null,
       stats: {
         timings: reply.timings,
-        userMetrics: reply.metrics.length ? this.merger.merge(reply.threadId, reply.metrics) : [],
+        userMetrics: this.client.userMetrics(reply.threadId, reply.metrics),
         bytesSent: sent.bytes,
         bytesReceived: reply.bytes,
       },
     };
-  }
-
-  /** Piscina rejects a task only when its thread died (the task itself never throws). */
-  private crash(e: unknown, udf: string): WeirError {
-    if (e instanceof WeirError) return e;
-    const err = e as Error;
-    const exit = /worker exited with code: (-?\d+)/.exec(err?.message ?? '');
-    return new WorkerCrashError(`A TypeScript UDF worker thread ${exit ? `exited with code ${exit[1]}` : `failed: ${err?.message ?? String(e)}`} while running aggregate function ${udf}`,
-      { workerId: -1, exitCode: exit ? Number(exit[1]) : null },
-      { cause: e, location: { operator: this.ctx.operatorName, subtask: this.ctx.subtaskIndex } });
-  }
-
-  private located(error: WeirError): WeirError {
-    Object.assign(error.location, { operator: this.ctx.operatorName, subtask: this.ctx.subtaskIndex });
-    return error;
   }
 }
 
