@@ -1,11 +1,10 @@
 import type * as arrow from 'apache-arrow';
 import { ChangeBatch } from '../../batch/change-batch.ts';
 import { CoreOptions } from '../../config/options.ts';
-import { CheckpointError } from '../../errors/errors.ts';
-import { ErrorCodes } from '../../errors/weir-error.ts';
 import type { Schema } from '../../types/schema.ts';
 import type { ConnectorContext, ConnectorOptions, SourceReader } from '../connector.ts';
 import { OptionReader } from '../options.ts';
+import { restoredSubtaskPosition } from '../restored-position.ts';
 import { TokenBucket } from '../rate-limiter.ts';
 import { fieldSpec, IDENTIFIER, type FieldSpec } from './fields.ts';
 import { randomGenerator, type ColumnGenerator } from './random.ts';
@@ -111,16 +110,9 @@ export class DatagenReader implements SourceReader {
 
 /** This subtask's position in a restored job; rows are dealt per subtask, so the parallelism must not change. */
 function restoredPosition(ctx: ConnectorContext): DatagenPosition | null {
-  const positions = ctx.restoredPositions;
-  if (!positions) return null;
-  if (positions.length !== ctx.parallelism) {
-    throw new CheckpointError(`The datagen source ran with parallelism ${positions.length} in the checkpoint and cannot resume at parallelism ${ctx.parallelism}`, {
-      hint: 'Restore the job with the parallelism it had, or start the datagen source afresh (without restoring).',
-    }, ErrorCodes.RESTORE_FAILED);
-  }
-  const p = positions[ctx.subtaskIndex] as Partial<DatagenPosition> | undefined;
-  if (typeof p?.emitted !== 'number' || !Array.isArray(p.rng) || p.rng.length !== 4) {
-    throw new CheckpointError(`Datagen subtask ${ctx.subtaskIndex}: the checkpoint holds no valid position (${JSON.stringify(p)})`, {}, ErrorCodes.RESTORE_FAILED);
-  }
-  return p as DatagenPosition;
+  return restoredSubtaskPosition(ctx, 'datagen', 'Restore the job with the parallelism it had, or start the datagen source afresh (without restoring).',
+    (p): p is DatagenPosition => {
+      const q = p as Partial<DatagenPosition> | undefined;
+      return typeof q?.emitted === 'number' && Array.isArray(q.rng) && q.rng.length === 4;
+    });
 }

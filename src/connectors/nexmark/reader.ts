@@ -1,11 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChangeBatch } from '../../batch/change-batch.ts';
 import { CoreOptions } from '../../config/options.ts';
-import { CheckpointError } from '../../errors/errors.ts';
-import { ErrorCodes } from '../../errors/weir-error.ts';
 import type { Schema } from '../../types/schema.ts';
 import type * as arrow from 'apache-arrow';
 import type { ConnectorContext, SourceReader } from '../connector.ts';
+import { restoredSubtaskPosition } from '../restored-position.ts';
 import { NexmarkGenerator } from './generator.ts';
 import type { NexmarkConfig } from './options.ts';
 
@@ -88,16 +87,10 @@ export class NexmarkReader implements SourceReader {
  * means something only at the parallelism it was taken at.
  */
 function restoredPosition(ctx: ConnectorContext): NexmarkPosition | null {
-  const positions = ctx.restoredPositions;
-  if (!positions) return null;
-  if (positions.length !== ctx.parallelism) {
-    throw new CheckpointError(`The nexmark source ran with parallelism ${positions.length} in the checkpoint and cannot resume at parallelism ${ctx.parallelism}`, {
-      hint: 'Restore the job with the parallelism it had, or start the nexmark source afresh (without restoring).',
-    }, ErrorCodes.RESTORE_FAILED);
-  }
-  const p = positions[ctx.subtaskIndex] as Partial<NexmarkPosition> | undefined;
-  if (typeof p?.emitted !== 'number' || !Number.isSafeInteger(p.emitted) || p.emitted < 0) {
-    throw new CheckpointError(`Nexmark subtask ${ctx.subtaskIndex}: the checkpoint holds no valid position (${JSON.stringify(p)})`, {}, ErrorCodes.RESTORE_FAILED);
-  }
-  return { emitted: p.emitted };
+  const p = restoredSubtaskPosition(ctx, 'nexmark', 'Restore the job with the parallelism it had, or start the nexmark source afresh (without restoring).',
+    (q): q is NexmarkPosition => {
+      const emitted = (q as Partial<NexmarkPosition> | undefined)?.emitted;
+      return typeof emitted === 'number' && Number.isSafeInteger(emitted) && emitted >= 0;
+    });
+  return p && { emitted: p.emitted };
 }

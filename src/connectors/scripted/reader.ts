@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CheckpointError } from '../../errors/errors.ts';
-import { ErrorCodes } from '../../errors/weir-error.ts';
 import type { ConnectorContext, SourceElement, SourceReader } from '../connector.ts';
+import { restoredSubtaskPosition } from '../restored-position.ts';
 import type { Script, ScriptStep } from './script.ts';
 
 /**
@@ -56,16 +55,9 @@ export class ScriptedReader implements SourceReader {
 
 /** The step a restored subtask continues from (0 when not restored); scripts are per subtask, so the parallelism must match. */
 function restoredStep(ctx: ConnectorContext): number {
-  const positions = ctx.restoredPositions;
-  if (!positions) return 0;
-  if (positions.length !== ctx.parallelism) {
-    throw new CheckpointError(`The scripted source ran with parallelism ${positions.length} in the checkpoint and cannot resume at parallelism ${ctx.parallelism}`, {
-      hint: 'Restore the job with the parallelism it had.',
-    }, ErrorCodes.RESTORE_FAILED);
-  }
-  const p = positions[ctx.subtaskIndex] as { step?: unknown } | undefined;
-  if (typeof p?.step !== 'number' || !Number.isInteger(p.step) || p.step < 0) {
-    throw new CheckpointError(`Scripted subtask ${ctx.subtaskIndex}: the checkpoint holds no valid position (${JSON.stringify(p)})`, {}, ErrorCodes.RESTORE_FAILED);
-  }
-  return p.step;
+  const p = restoredSubtaskPosition(ctx, 'scripted', 'Restore the job with the parallelism it had.', (q): q is { step: number } => {
+    const step = (q as { step?: unknown } | undefined)?.step;
+    return typeof step === 'number' && Number.isInteger(step) && step >= 0;
+  });
+  return p?.step ?? 0;
 }
