@@ -1,34 +1,26 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { join } from 'node:path';
-import { Configuration } from '../../../src/config/configuration.ts';
 import { UdfError } from '../../../src/errors/errors.ts';
 import type { AggregateCall } from '../../../src/plan/aggregate-call.ts';
 import { DataTypes } from '../../../src/types/data-type.ts';
 import { Schema } from '../../../src/types/schema.ts';
 import type { FunctionDefinition } from '../../../src/udf/function-definition.ts';
-import { closeInspectors, inspectPythonFunction } from '../../../src/udf/python/inspect.ts';
-import { inspectTsFunction } from '../../../src/udf/ts/inspect.ts';
+import { closeInspectors } from '../../../src/udf/python/inspect.ts';
+import { inspectUdafFixtures, udafCall } from '../../aggregate/udaf-fixtures.ts';
 import { BACKENDS, aggHarness, aggNode, call, rows } from '../../aggregate/helpers.ts';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 const CONFIG = { 'python.worker.pool-size': '1', 'ts.worker.pool-size': '1' };
 const s = Schema.of({ k: DataTypes.STRING(), v: DataTypes.BIGINT(), w: DataTypes.BIGINT(), ok: DataTypes.BOOLEAN(), x: DataTypes.DOUBLE() });
 
 let fns: Record<string, FunctionDefinition>;
 before(async () => {
-  const config = new Configuration({});
-  const py = ['weighted_avg', 'count_nulls', 'fail_on_13', 'distinct_chars'];
-  const entries = await Promise.all(py.map(async (n) => [n, await inspectPythonFunction(n, `${FIXTURES}/udfs/udafs.py:${n}`, { config, baseDir: FIXTURES })] as const));
-  const ts = await inspectTsFunction('tsWeightedAvg', join(FIXTURES, 'ts-udfs', 'aggregates.ts'), 'tsWeightedAvg');
-  fns = Object.fromEntries([...entries, ['tsWeightedAvg', ts]]);
+  fns = await inspectUdafFixtures(['weighted_avg', 'count_nulls', 'fail_on_13', 'distinct_chars']);
 });
 after(() => closeInspectors());
 
 /** A UDAF call over columns `args` (as the planner builds it). */
 function udaf(name: string, args: number[], opts: { filter?: number } = {}): AggregateCall {
-  const fn = fns[name];
-  return { fn: fn.name, args, distinct: false, filter: opts.filter ?? null, type: { ...fn.resultType, nullable: true }, name, udf: fn };
+  return udafCall(fns[name], args, { name, filter: opts.filter });
 }
 
 for (const backend of BACKENDS) {

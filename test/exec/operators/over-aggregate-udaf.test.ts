@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { join } from 'node:path';
-import { Configuration } from '../../../src/config/configuration.ts';
 import '../../../src/exec/operators/over-aggregate-udaf.ts';
 import type { AggregateCall } from '../../../src/plan/aggregate-call.ts';
 import { DataTypes } from '../../../src/types/data-type.ts';
 import { Schema } from '../../../src/types/schema.ts';
 import type { FunctionDefinition } from '../../../src/udf/function-definition.ts';
-import { closeInspectors, inspectPythonFunction } from '../../../src/udf/python/inspect.ts';
-import { inspectTsFunction } from '../../../src/udf/ts/inspect.ts';
+import { closeInspectors } from '../../../src/udf/python/inspect.ts';
+import { inspectUdafFixtures, udafCall } from '../../aggregate/udaf-fixtures.ts';
 import { agg, overHarness, overNode } from './over-aggregate-harness.ts';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 const CONFIG = { 'python.worker.pool-size': '1', 'ts.worker.pool-size': '1' };
 const S = new Schema([
   { name: 'k', type: DataTypes.STRING() },
@@ -23,17 +20,11 @@ const S = new Schema([
 
 let fns: Record<string, FunctionDefinition>;
 before(async () => {
-  const config = new Configuration({});
-  const entries = await Promise.all(['weighted_avg', 'mean_udaf'].map(async (n) => [n, await inspectPythonFunction(n, `${FIXTURES}/udfs/udafs.py:${n}`, { config, baseDir: FIXTURES })] as const));
-  const ts = await inspectTsFunction('tsWeightedAvg', join(FIXTURES, 'ts-udfs', 'aggregates.ts'), 'tsWeightedAvg');
-  fns = Object.fromEntries([...entries, ['tsWeightedAvg', ts]]);
+  fns = await inspectUdafFixtures(['weighted_avg', 'mean_udaf']);
 });
 after(() => closeInspectors());
 
-function udaf(name: string, args: number[], alias = name): AggregateCall {
-  const fn = fns[name];
-  return { fn: fn.name, args, distinct: false, filter: null, type: { ...fn.resultType, nullable: true }, name: alias, udf: fn };
-}
+const udaf = (name: string, args: number[], alias = name): AggregateCall => udafCall(fns[name], args, { name: alias });
 
 const batchesOf = (h: { op: unknown }, udf: string): unknown =>
   (h.op as { ctx: { metrics: { snapshot(): Record<string, unknown> } } }).ctx.metrics.snapshot()[`udf.${udf}.batches`];

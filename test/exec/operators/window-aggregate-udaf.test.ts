@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { join } from 'node:path';
-import { Configuration } from '../../../src/config/configuration.ts';
 import { SlicingWindowAggregateOperator } from '../../../src/exec/operators/slicing-window-aggregate.ts';
 import { WindowAggregateOperator } from '../../../src/exec/operators/window-aggregate.ts';
 import type { AggregateCall } from '../../../src/plan/aggregate-call.ts';
 import { DataTypes } from '../../../src/types/data-type.ts';
 import { Schema } from '../../../src/types/schema.ts';
 import type { FunctionDefinition } from '../../../src/udf/function-definition.ts';
-import { closeInspectors, inspectPythonFunction } from '../../../src/udf/python/inspect.ts';
-import { inspectTsFunction } from '../../../src/udf/ts/inspect.ts';
+import { closeInspectors } from '../../../src/udf/python/inspect.ts';
+import { inspectUdafFixtures, udafCall } from '../../aggregate/udaf-fixtures.ts';
 import { call } from '../../aggregate/helpers.ts';
 import { MIN, at, stateEntries, windowAggNode, windowHarness } from './window-harness.ts';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 const s = Schema.of({ k: DataTypes.STRING(), v: DataTypes.BIGINT(), w: DataTypes.BIGINT(), x: DataTypes.DOUBLE(), ts: DataTypes.TIMESTAMP(3) });
 const tumble10 = { kind: 'tumble', timeIndex: 4, sizeMs: 10 * MIN, offsetMs: 0 } as const;
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -22,18 +19,11 @@ const short = (lines: string[]): string[] => lines.map((l) => l.replace(/1970-01
 
 let fns: Record<string, FunctionDefinition>;
 before(async () => {
-  const config = new Configuration({});
-  const py = ['weighted_avg', 'mean_udaf', 'top2'];
-  const entries = await Promise.all(py.map(async (n) => [n, await inspectPythonFunction(n, `${FIXTURES}/udfs/udafs.py:${n}`, { config, baseDir: FIXTURES })] as const));
-  const ts = await inspectTsFunction('tsWeightedAvg', join(FIXTURES, 'ts-udfs', 'aggregates.ts'), 'tsWeightedAvg');
-  fns = Object.fromEntries([...entries, ['tsWeightedAvg', ts]]);
+  fns = await inspectUdafFixtures(['weighted_avg', 'mean_udaf', 'top2']);
 });
 after(() => closeInspectors());
 
-function udaf(name: string, args: number[], alias = name): AggregateCall {
-  const fn = fns[name];
-  return { fn: fn.name, args, distinct: false, filter: null, type: { ...fn.resultType, nullable: true }, name: alias, udf: fn };
-}
+const udaf = (name: string, args: number[], alias = name): AggregateCall => udafCall(fns[name], args, { name: alias });
 
 // Accumulators and kept pandas rows through msgpack: test/udf/accumulator-state.test.ts; LMDB: group aggregation.
 describe('window aggregation with UDAFs', () => {
