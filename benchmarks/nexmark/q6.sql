@@ -37,8 +37,10 @@ CREATE VIEW bid AS
 SELECT bid.auction, bid.bidder, bid.price, bid.channel, bid.url, `dateTime`, bid.extra
 FROM datagen WHERE event_type = 2;
 
+-- nexmark-flink declares seller VARCHAR, but the query yields auction.seller, a BIGINT, which an INSERT does not
+-- cast implicitly (nexmark-flink never runs q6, so it never noticed): the sink takes the BIGINT.
 CREATE TABLE nexmark_q6 (
-  seller VARCHAR,
+  seller BIGINT,
   avg_price BIGINT
 ) WITH ('connector' = 'blackhole');
 

@@ -1,5 +1,6 @@
 import { Schema } from '../types/schema.ts';
 import type { AggregateCall } from './aggregate-call.ts';
+import { producesUpdates } from './changelog-mode.ts';
 import type { LogicalNode, LogicalOverAggregate } from './logical/logical-node.ts';
 
 /**
@@ -59,11 +60,12 @@ export function describeOverAggregate(node: OverAggregateShape, names: readonly 
  */
 export function overAggregateNode(input: LogicalNode, partitionKeys: readonly number[], orderKey: number, frame: OverFrame, aggregates: readonly AggregateCall[]): LogicalOverAggregate {
   const attribute = input.schema.columns[orderKey].timeAttribute;
-  if (attribute === undefined) throw new Error(`internal: OVER aggregation ordered by ${input.schema.names[orderKey]}, which is not a time attribute`);
+  // Over an updating input any TIMESTAMP column orders the rows by value (event time, no watermark needed).
+  if (attribute === undefined && !producesUpdates(input)) throw new Error(`internal: OVER aggregation ordered by ${input.schema.names[orderKey]}, which is not a time attribute`);
   return {
     kind: 'over-aggregate',
     schema: new Schema([...input.schema.columns, ...aggregates.map((a) => ({ name: a.name, type: a.type }))]),
     input, partitionKeys, orderKey, frame, aggregates,
-    timeDomain: attribute === 'rowtime' ? 'event' : 'processing',
+    timeDomain: attribute === 'proctime' ? 'processing' : 'event',
   };
 }

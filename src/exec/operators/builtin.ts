@@ -8,6 +8,7 @@ import { JoinOperator } from './join.ts';
 import { LimitOperator } from './limit.ts';
 import { createRankOperator } from './rank.ts';
 import { OverAggregateOperator } from './over-aggregate.ts';
+import { ChangelogOverAggregateOperator } from './over-aggregate-changelog.ts';
 // User-defined aggregate functions in OVER windows (registers an OVER evaluator factory).
 import './over-aggregate-udaf.ts';
 import { SinkOperator } from './sink.ts';
@@ -36,7 +37,7 @@ registerOperator('join', (node) => new JoinOperator(node));
 registerOperator('rank', (node) => createRankOperator(node));
 registerOperator('sort', (node) => new SortOperator(node));
 registerOperator('watermark-assigner', (node) => new WatermarkAssignerOperator(node));
-registerOperator('over-aggregate', (node) => new OverAggregateOperator(node));
+registerOperator('over-aggregate', (node) => (node.inputUpdates ? new ChangelogOverAggregateOperator(node) : new OverAggregateOperator(node)));
 registerOperator('window-tvf', (node) => new WindowTableFunctionOperator(node));
 registerOperator('window-aggregate', (node) => createWindowAggregateOperator(node));
 registerOperator('expand', (node) => new ExpandOperator(node));

@@ -228,7 +228,9 @@ export interface LogicalIntervalJoin extends LogicalBase {
  * OVER aggregation (Flink's OverAggregate): for every input row, aggregates over a frame of the rows of its partition
  * ordered by a time attribute. Output = input columns followed by one column per aggregate; append-only, one output
  * row per input row (event time: when the watermark passes the row; processing time: on arrival). Input is
- * insert-only and hash-partitioned by `partitionKeys` (all at one subtask when none).
+ * hash-partitioned by `partitionKeys` (all at one subtask when none). Over an updating input (Weir only) the output
+ * is the changelog of the query over the input table's content, ordered by the `orderKey` column's values (any
+ * TIMESTAMP column; see over-aggregate-changelog.ts).
  */
 export interface LogicalOverAggregate extends LogicalBase {
   readonly kind: 'over-aggregate';

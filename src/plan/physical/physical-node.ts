@@ -189,6 +189,8 @@ export interface OverAggregateNode extends NodeBase {
   readonly timeDomain: import('../window-spec.ts').TimeDomain;
   readonly frame: import('../over-frame.ts').OverFrame;
   readonly aggregates: readonly AggregateCall[];
+  /** Whether the input produces updates (-U/+U/-D): then the changelog operator (over-aggregate-changelog.ts) runs. */
+  readonly inputUpdates?: boolean;
 }
 
 /**

@@ -7,6 +7,7 @@ import { describeCorrelate } from '../logical/logical-correlate.ts';
 import { producesUpdates } from '../changelog-mode.ts';
 import { checkUdafCalls } from '../udaf-calls.ts';
 import { describeOverAggregate, isBoundedFrame } from '../over-frame.ts';
+import { checkChangelogOver } from '../over-changelog-calls.ts';
 import { chainOperators, type PlannedNode } from './chain-operators.ts';
 import type { JobGraph, Partitioning } from './job-graph.ts';
 import type { PhysicalNode } from './physical-node.ts';
@@ -144,13 +145,15 @@ class PhysicalPlanner {
         }, keyed ? this.parallelism : 1, [{ from: input, partitioning: keyed ? this.hash(node.partitionKeys) : { kind: 'global' } }]);
       }
       case 'over-aggregate': {
-        checkUdafCalls(node.aggregates, 'OVER aggregation', false, { unboundedFrame: !isBoundedFrame(node.frame) });
+        const inputUpdates = producesUpdates(node.input);
+        if (inputUpdates) checkChangelogOver(node.aggregates, node.timeDomain);
+        else checkUdafCalls(node.aggregates, 'OVER aggregation', false, { unboundedFrame: !isBoundedFrame(node.frame) });
         const input = this.plan(node.input);
         const keyed = node.partitionKeys.length > 0;
         return this.add({
           kind: 'over-aggregate', id, name: describeOverAggregate(node, node.input.schema.names), outputSchema,
           inputSchema: node.input.schema.columns, partitionKeys: node.partitionKeys, orderKey: node.orderKey,
-          timeDomain: node.timeDomain, frame: node.frame, aggregates: node.aggregates,
+          timeDomain: node.timeDomain, frame: node.frame, aggregates: node.aggregates, inputUpdates,
         }, keyed ? this.parallelism : 1, [{ from: input, partitioning: keyed ? this.hash(node.partitionKeys) : { kind: 'global' } }]);
       }
       case 'sort': {

@@ -46,10 +46,6 @@ export function planOverSelect(ctx: PlannerContext, rel: RelPlan, q: SelectQuery
   }
   checkNamedWindows(ctx, q.windows ?? []);
   const window = sameWindow(ctx, rel, calls.map((c) => ({ call: c, window: resolveWindow(ctx, c.over!, q.windows ?? []) })));
-  if (producesUpdates(rel.node)) {
-    fail(ctx.sql, calls[0].pos, 'OVER aggregation needs an insert-only input, but this input produces updates (e.g. a GROUP BY or an outer join)', ErrorCodes.NOT_SUPPORTED,
-      'Apply the OVER window to an append-only table or a window aggregation\'s result.');
-  }
 
   // Below the over node: the relation's columns as they are, then computed columns.
   const hooks = scopeHooks(ctx, rel, 'OVER arguments');
@@ -73,7 +69,7 @@ export function planOverSelect(ctx: PlannerContext, rel: RelPlan, q: SelectQuery
   };
   const partitionKeys = window.partitionBy.map(column);
   const order = orderItem(ctx, window);
-  const orderKey = timeAttributeColumn(ctx, rel, order.expr);
+  const orderKey = producesUpdates(rel.node) ? changelogOrderColumn(ctx, rel, order.expr) : timeAttributeColumn(ctx, rel, order.expr);
   const frame = overFrame(ctx, window);
 
   const callIndex = new Map<string, number>();
@@ -136,6 +132,22 @@ function sameWindow(ctx: PlannerContext, rel: RelPlan, uses: readonly { call: Ca
       'Use one window for all of them (a WINDOW w AS (…) clause helps), or compute each window in its own subquery and join the results.');
   }
   return uses[0].window;
+}
+
+/**
+ * The ORDER BY column over an updating input, which Weir runs beyond Flink (over-aggregate-changelog.ts): rows are
+ * ordered by the column's values, so it is any TIMESTAMP column (a rowtime attribute, or one a regular join or a
+ * Top-N turned into a plain timestamp), never processing time, which is no value of the row (a retraction could not
+ * find its row's place again).
+ */
+function changelogOrderColumn(ctx: PlannerContext, rel: RelPlan, e: SqlExpr): number {
+  if (e.kind === 'identifier') {
+    const { field, rest } = resolveName(ctx.sql, rel, e.names, e.pos);
+    const column = rel.node.schema.columns[field.index];
+    if (rest.length === 0 && column.timeAttribute !== 'proctime' && (column.type.kind === 'TIMESTAMP' || column.type.kind === 'TIMESTAMP_LTZ')) return field.index;
+  }
+  return fail(ctx.sql, e.pos, 'OVER aggregation over an updating input (e.g. a GROUP BY, an outer join or a Top-N) must be ordered by a TIMESTAMP column of the input, not processing time', ErrorCodes.NOT_SUPPORTED,
+    'Order the window by an event-time column, or apply it to an append-only table.');
 }
 
 /** The ORDER BY column: a time attribute of the relation (rowtime or proctime), as Flink requires in streaming mode. */

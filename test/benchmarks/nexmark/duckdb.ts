@@ -70,12 +70,30 @@ export function toDuckDb(flink: string): string {
 const ms = (ts: string): string => `epoch_ms(${ts})`;
 
 /** The window queries, by hand: TUMBLE / HOP windows as epoch-millisecond arithmetic, SESSION as gaps and islands. */
+/**
+ * For q6: auctions whose highest qualifying bid price is tied (which bid the Top-1 keeps then depends on arrival
+ * order) and sellers with two Top-1 rows at one time (the OVER order between them is a tiebreak DuckDB does not
+ * share). Both must be 0 for the comparison with DuckDB to be meaningful.
+ */
+export const Q6_TIES = `WITH j AS (SELECT A.id, A.seller, B.price AS final, B."dateTime" FROM auction A, bid B
+    WHERE A.id = B.auction AND B."dateTime" BETWEEN A."dateTime" AND A.expires)
+  SELECT (SELECT count(*) FROM (SELECT id FROM j WHERE final = (SELECT max(final) FROM j j2 WHERE j2.id = j.id) GROUP BY id HAVING count(*) > 1))
+       + (SELECT count(*) FROM (SELECT seller, "dateTime" FROM j GROUP BY seller, "dateTime" HAVING count(DISTINCT id) > 1))`;
+
 export const HAND_WRITTEN: Readonly<Record<number, string>> = {
   // HOP(2 s slide, 10 s size): the 5 windows starting at floor(t / 2 s) × 2 s − k × 2 s, k = 0..4, contain t.
   5: `WITH hop AS (SELECT auction, (${ms('"dateTime"')} // 2000 - k) * 2000 AS ws FROM bid, range(0, 5) AS r(k)),
         counts AS (SELECT auction, ws, count(*) AS num FROM hop GROUP BY auction, ws),
         maxn AS (SELECT ws, max(num) AS maxn FROM counts GROUP BY ws)
       SELECT c.auction, c.num FROM counts c JOIN maxn m ON c.ws = m.ws AND c.num >= m.maxn`,
+  // AVG of a BIGINT truncates (Flink); DuckDB's window frame is the same ROWS frame over the Top-1 rows.
+  6: `SELECT seller, SUM(final) OVER w // COUNT(final) OVER w
+      FROM (
+        SELECT *, ROW_NUMBER() OVER (PARTITION BY id, seller ORDER BY final DESC) AS rownum
+        FROM (SELECT A.id, A.seller, B.price AS final, B."dateTime" FROM auction AS A, bid AS B
+              WHERE A.id = B.auction AND B."dateTime" BETWEEN A."dateTime" AND A.expires)
+      ) WHERE rownum <= 1
+      WINDOW w AS (PARTITION BY seller ORDER BY "dateTime" ROWS BETWEEN 10 PRECEDING AND CURRENT ROW)`,
   7: `SELECT B.auction, B.price, B.bidder, B."dateTime", B.extra
       FROM bid B JOIN (
         SELECT max(price) AS maxprice, epoch_ms((${ms('"dateTime"')} // 10000 + 1) * 10000) AS "dateTime"

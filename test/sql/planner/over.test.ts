@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TableEnvironment } from '../../../src/index.ts';
+import { producesUpdates } from '../../../src/plan/changelog-mode.ts';
 import { expectSqlError, findNode, plan } from './helpers.ts';
 
 /** ev(k, ts *ROWTIME*, v, s, pt *PROCTIME*) from an empty scripted source. */
@@ -79,12 +80,18 @@ describe('OVER aggregation planning', () => {
     expectSqlError(q(sql), 'NOT_SUPPORTED', 1, column(sql, 'SUM', 10));
   });
 
-  it('an updating input is rejected (OVER needs insert-only rows)', async () => {
+  it('an updating input plans the changelog OVER (ordered by a TIMESTAMP column); its output updates', async () => {
     const env = await overEnv();
     await env.executeSql("CREATE TABLE dim (k STRING, n INT) WITH ('connector' = 'scripted', 'script' = '[]')");
-    const sql = 'SELECT SUM(v) OVER (ORDER BY ts) FROM ev LEFT JOIN dim ON ev.k = dim.k';
-    let error: unknown;
-    try { env.sqlQuery(sql); } catch (e) { error = e; }
-    assert.match(String(error), /insert-only input|time attribute/, 'rejected either way: an outer join updates, and its output has no time attribute');
+    const sql = 'SELECT ev.k, SUM(v) OVER (PARTITION BY ev.k ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM ev LEFT JOIN dim ON ev.k = dim.k';
+    const over = findNode(env.sqlQuery(sql).plan, 'over-aggregate');
+    assert.equal(over.timeDomain, 'event');
+    assert.ok(producesUpdates(over), 'the output is a changelog');
+    await env.executeSql("CREATE TABLE out (k STRING, s INT) WITH ('connector' = 'blackhole')");
+    await env.executeSql("CREATE TABLE appendOnly (k STRING, s INT) WITH ('connector' = 'filesystem', 'path' = '/tmp/weir-never-written', 'format' = 'csv')");
+    await assert.doesNotReject(env.executeSql(`EXPLAIN INSERT INTO out ${sql}`));
+    await assert.rejects(env.executeSql(`EXPLAIN INSERT INTO appendOnly ${sql}`), /NOT_SUPPORTED|update/i, 'an insert-only sink refuses it');
+    const byInt = 'SELECT SUM(v) OVER (ORDER BY n) FROM ev LEFT JOIN dim ON ev.k = dim.k';
+    expectSqlError(() => env.sqlQuery(byInt), 'NOT_SUPPORTED', 1, column(byInt, 'n)'), /updating input.*TIMESTAMP column/);
   });
 });
