@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Committed (visible) rows of a filesystem sink directory, sorted; hidden in-progress files are not read. */
@@ -33,4 +33,23 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
     if (Date.now() > until) throw new Error('condition not reached');
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/**
+ * Creates `work`/udf, the directory of a fail-once UDF (test/fixtures/ts-udfs/fail-once.ts, udfs/crash_once.py): the
+ * UDF fails while its `fired` marker is missing, so a run that must not fail (`armed` false) gets the marker now.
+ */
+export function failOnceDir(work: string, armed: boolean): string {
+  const udf = join(work, 'udf');
+  mkdirSync(udf, { recursive: true });
+  if (!armed) writeFileSync(join(udf, 'fired'), '');
+  return udf;
+}
+
+/** Checkpoints every 50 ms under `dir`/chk and one immediate restart: a job that fails once recovers from its last checkpoint. */
+export function recoverOnceConfig(dir: string): Record<string, string> {
+  return {
+    'execution.checkpointing.interval': '50 ms', 'state.checkpoints.dir': join(dir, 'chk'),
+    'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': '1', 'restart-strategy.fixed-delay.delay': '0 ms',
+  };
 }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { TableEnvironment, type JobResult } from '../../src/index.ts';
 import { FIXTURES } from '../e2e/helpers.ts';
-import { committedRows } from './helpers.ts';
+import { committedRows, failOnceDir, recoverOnceConfig } from './helpers.ts';
 
 const ROWS = 12_000;
 
@@ -32,19 +32,14 @@ describe('window aggregation recovery', () => {
 
   /** ids 1..ROWS as milliseconds: 100 ms tumbling windows per key k (4 keys), each with 25 rows. */
   async function run(work: string, mode: 'plain' | 'fail'): Promise<JobResult> {
-    const udf = join(work, 'udf');
-    mkdirSync(udf, { recursive: true });
-    if (mode === 'plain') writeFileSync(join(udf, 'fired'), '');
+    const udf = failOnceDir(work, mode !== 'plain');
     const env = TableEnvironment.create({
       baseDir: FIXTURES,
       config: {
         'parallelism.default': '2', 'table.exec.batch-size': '200', 'taskmanager.network.buffers-per-channel': '2',
         'ts.worker.pool-size': '2', 'ts.fn-execution.max-in-flight': '1', 'python.fn-execution.bundle.time': '20 ms',
         'python.fn-execution.arrow.batch.size': '200',
-        ...(mode === 'fail' ? {
-          'execution.checkpointing.interval': '50 ms', 'state.checkpoints.dir': join(udf, 'chk'),
-          'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': '1', 'restart-strategy.fixed-delay.delay': '0 ms',
-        } : {}),
+        ...(mode === 'fail' ? recoverOnceConfig(udf) : {}),
       },
     });
     await env.createTypeScriptFunction('fail_once', 'ts-udfs/fail-once.ts', 'failOnce');
