@@ -20,7 +20,7 @@ import { toResultColumn } from './result-column.ts';
 import { loadTableFunction } from './table-loader.ts';
 import { decodeData, encodeColumns, type TransferableData } from './transferable-data.ts';
 import { asWeirError, isThenable, plain, registriesFor } from './ts-udf-worker.ts';
-import type { WorkerMetricRecord } from './worker-protocol.ts';
+import type { WorkerMetricRecord, WorkerReply } from './worker-protocol.ts';
 
 /** Where to load the function and how to call it. */
 export interface TableWorkerFunction {
@@ -35,18 +35,13 @@ export type TableWorkerTask =
   | { readonly kind: 'load-table'; readonly fn: TableWorkerFunction }
   | { readonly kind: 'table'; readonly clientId: string; readonly fn: TableWorkerFunction; readonly rows: number; readonly columns: readonly TransferableData[] };
 
+/** The scalar UDF task's reply ({@link WorkerReply}) plus, per output row, the input row it came from. */
 export type TableWorkerReply =
-  | {
-    readonly ok: true;
-    readonly threadId: number;
+  | (Extract<WorkerReply, { ok: true }> & {
     /** Input row of each output row (moved). */
     readonly index: Int32Array;
-    readonly columns: readonly TransferableData[];
-    readonly timings: UdfTimings;
-    readonly bytes: number;
-    readonly metrics: readonly WorkerMetricRecord[];
-  }
-  | { readonly ok: false; readonly threadId: number; readonly error: ReturnType<typeof serializeError> };
+  })
+  | Extract<WorkerReply, { ok: false }>;
 
 const now = process.hrtime.bigint;
 const NO_TIME: UdfTimings = { userNs: 0, deserNs: 0, serNs: 0 };
