@@ -1,6 +1,5 @@
-import type * as arrow from 'apache-arrow';
 import type { UdfProgram } from './function-definition.ts';
-import type { UdfBackendContext, UdfEvalResult } from './udf-backend.ts';
+import type { UdfBackend, UdfBackendContext, UdfBackendFactory, UdfEvalResult } from './udf-backend.ts';
 
 /**
  * What a table function produced for one request: zero or more rows per input row. `index[k]` is the input row
@@ -18,20 +17,13 @@ export interface TableEvalResult extends UdfEvalResult {
  * with the pipelining contract of {@link import('./udf-backend.ts').UdfBackend}: up to `capacity` requests in
  * flight, each promise settles with its own result or a UdfError (row relative to the request) / WorkerCrashError.
  */
-export interface TableFunctionBackend {
-  readonly capacity: number;
-  eval(args: readonly arrow.Data[], rows: number): Promise<TableEvalResult>;
-  close(): Promise<void>;
-}
+export type TableFunctionBackend = UdfBackend<TableEvalResult>;
 
 /**
  * Opens a table-function backend. `program` has exactly one step, the table function; its arguments are
  * `{col}` (request columns `a0, a1, ...` = the program's `argColumns`) or `{lit}` constants.
  */
-export interface TableBackendFactory {
-  readonly language: UdfProgram['language'];
-  open(program: UdfProgram, ctx: UdfBackendContext): Promise<TableFunctionBackend>;
-}
+export type TableBackendFactory = UdfBackendFactory<TableEvalResult>;
 
 /**
  * The backend of a language, loaded on first use so a job pays only for the languages it calls (as the scalar

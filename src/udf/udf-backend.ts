@@ -50,13 +50,14 @@ export interface UdfBackendContext {
  * submission order: the caller restores order). Failures reject with a UdfError (row relative to the request) or a
  * WorkerCrashError, never hang: a dead worker rejects every request it held within a second.
  */
-export interface UdfBackend {
+export interface UdfBackend<R extends UdfEvalResult = UdfEvalResult> {
   readonly capacity: number;
-  eval(args: readonly arrow.Data[], rows: number): Promise<UdfEvalResult>;
+  eval(args: readonly arrow.Data[], rows: number): Promise<R>;
   close(): Promise<void>;
 }
 
-export interface UdfBackendFactory {
+/** Opens backends of one language (`R`: what a request yields; table functions add an index, table-backend.ts). */
+export interface UdfBackendFactory<R extends UdfEvalResult = UdfEvalResult> {
   readonly language: UdfProgram['language'];
-  open(program: UdfProgram, ctx: UdfBackendContext): Promise<UdfBackend>;
+  open(program: UdfProgram, ctx: UdfBackendContext): Promise<UdfBackend<R>>;
 }

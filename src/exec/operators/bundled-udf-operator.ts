@@ -2,19 +2,12 @@ import type * as arrow from 'apache-arrow';
 import type { ChangeBatch } from '../../batch/change-batch.ts';
 import { UdfError } from '../../errors/errors.ts';
 import { Schema, type Column } from '../../types/schema.ts';
-import type { UdfBackendContext, UdfEvalResult } from '../../udf/udf-backend.ts';
+import type { UdfBackend, UdfBackendContext, UdfEvalResult } from '../../udf/udf-backend.ts';
 import type { UdfProgram } from '../../udf/function-definition.ts';
 import type { OperatorContext, StreamOperator } from '../operator.ts';
 import { bundleSettings, UdfBundles, type Bundle } from './udf-bundles.ts';
 import { enrichUdfFailure } from './udf-call-errors.ts';
 import { UdfCallMetrics } from './udf-call-metrics.ts';
-
-/** A remote UDF backend as the bundled operators use it (scalar {@link import('../../udf/udf-backend.ts').UdfBackend} or table function backend). */
-export interface BundledBackend<R extends UdfEvalResult> {
-  readonly capacity: number;
-  eval(args: readonly arrow.Data[], rows: number): Promise<R>;
-  close(): Promise<void>;
-}
 
 /** The plan node fields every bundled UDF operator reads. */
 export interface BundledUdfNode {
@@ -32,13 +25,13 @@ export abstract class BundledUdfOperator<R extends UdfEvalResult, N extends Bund
   protected ctx!: OperatorContext;
   protected metrics!: UdfCallMetrics;
   protected outSchema!: arrow.Schema;
-  private backend: BundledBackend<R> | null = null;
+  private backend: UdfBackend<R> | null = null;
   private bundles: UdfBundles<R> | null = null;
 
   constructor(protected readonly node: N) {}
 
   /** Opens the backend that evaluates `node.program`. */
-  protected abstract openBackend(backendCtx: UdfBackendContext): Promise<BundledBackend<R>>;
+  protected abstract openBackend(backendCtx: UdfBackendContext): Promise<UdfBackend<R>>;
 
   /** Emits the output of a completed bundle (called in submission order, never concurrently). */
   protected abstract emit(bundle: Bundle<R>, result: R): Promise<void>;
@@ -76,7 +69,7 @@ export abstract class BundledUdfOperator<R extends UdfEvalResult, N extends Bund
     if (backend) await backend.close();
   }
 
-  private async send(backend: BundledBackend<R>, bundle: Bundle<R>): Promise<R> {
+  private async send(backend: UdfBackend<R>, bundle: Bundle<R>): Promise<R> {
     this.metrics.recordFirstRequest();
     const started = process.hrtime.bigint();
     const result = await backend.eval(bundle.args, bundle.rows);
