@@ -146,7 +146,7 @@ export class SlicingWindowAggregateOperator implements StreamOperator {
     const { groupKeys } = this.node;
     const keys = encodeKeys(batch.data, groupKeys);
     const hashes = hashRows(batch.data, groupKeys);
-    const plan = planFold(keys, hashes, ends, keep);
+    const plan = planFold(keys, hashes, ends, keep, this.assigner.sliceLength);
     if (plan.keyCount === 0) return;
     const values = this.state.getMany(plan.keyBytes, plan.keyHashes);
     const before = new Array<Slice | undefined>(plan.sliceCount);
@@ -192,6 +192,7 @@ export class SlicingWindowAggregateOperator implements StreamOperator {
   private async fire(timers: Timer[], upTo: number): Promise<void> {
     if (upTo > this.firedUpTo) this.firedUpTo = upTo;
     if (timers.length === 0) return;
+    this.index.windowsFired(upTo + 1);
     const refs = new SliceRefs();
     const windowEnds = timers.map((t) => t.namespace);
     const windowStarts = windowEnds.map((end) => this.assigner.windowStart(end));

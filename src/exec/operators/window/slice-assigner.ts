@@ -17,6 +17,8 @@ export interface SliceAssigner {
   readonly kind: AlignedWindowSpec['kind'];
   /** Whether a fired window's merged accumulators replace its last slice (CUMULATE). */
   readonly mergesIntoLastSlice: boolean;
+  /** The length of a slice: slice ends are multiples of it apart. */
+  readonly sliceLength: number;
   /** The end of the slice containing `t`. */
   sliceEnd(t: number): number;
   /**
@@ -62,6 +64,7 @@ function tumbleSlices(size: number, offset: number): SliceAssigner {
   return {
     kind: 'tumble',
     mergesIntoLastSlice: false,
+    sliceLength: size,
     sliceEnd: (t) => windowStart(t, offset, size) + size,
     target: (end, firedUpTo) => (end - 1 > firedUpTo ? end : NaN),
     windowEnds: (end) => [end],
@@ -83,6 +86,7 @@ function hopSlices(size: number, slide: number, offset: number): SliceAssigner {
   return {
     kind: 'hop',
     mergesIntoLastSlice: false,
+    sliceLength: slice,
     sliceEnd: (t) => windowStart(t, offset, slice) + slice,
     target: (end, firedUpTo) => (lastWindowEnd(end) - 1 > firedUpTo ? end : NaN),
     windowEnds: (end) => {
@@ -105,6 +109,7 @@ function cumulateSlices(maxSize: number, step: number, offset: number): SliceAss
   return {
     kind: 'cumulate',
     mergesIntoLastSlice: true,
+    sliceLength: step,
     sliceEnd: (t) => windowStart(t, offset, step) + step,
     target: (end, firedUpTo) => {
       if (cycleStart(end) + maxSize - 1 <= firedUpTo) return NaN;

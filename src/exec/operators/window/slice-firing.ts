@@ -79,36 +79,45 @@ export interface FiredGroups {
  */
 export function firedGroups(ends: readonly number[], starts: readonly number[], windowRefs: readonly Int32Array[], listed: ListedKeys,
   values: readonly (KeySlices | undefined)[]): FiredGroups {
-  const stamp = new Int32Array(listed.count).fill(-1);
-  const window: number[] = [];
-  const key: number[] = [];
-  const start: number[] = [0];
+  const { refStart, refKeys } = listed;
+  // At most one group per listing of a key by a window's refs.
+  let bound = 0;
+  for (const refs of windowRefs) for (let i = 0; i < refs.length; i++) bound += refStart[refs[i] + 1] - refStart[refs[i]];
+  const window = new Int32Array(bound);
+  const key = new Int32Array(bound);
+  const start = new Int32Array(bound + 1);
+  const rowCounts = new Float64Array(bound);
   const states: AccumulatorStates[] = [];
-  const rowCounts: number[] = [];
+  const stamp = new Int32Array(listed.count).fill(-1);
+  let count = 0;
   for (let w = 0; w < ends.length; w++) {
-    for (const r of windowRefs[w]) {
-      for (let k = listed.refStart[r]; k < listed.refStart[r + 1]; k++) {
-        const id = listed.refKeys[k];
+    const refs = windowRefs[w];
+    const from = starts[w];
+    const to = ends[w];
+    for (let i = 0; i < refs.length; i++) {
+      for (let k = refStart[refs[i]]; k < refStart[refs[i] + 1]; k++) {
+        const id = refKeys[k];
         if (stamp[id] === w) continue;
         stamp[id] = w;
-        const slices = values[id]?.[1];
-        if (slices === undefined) continue;
+        const state = values[id];
+        if (state === undefined) continue;
+        const slices = state[1];
         let rows = 0;
-        for (let i = firstSliceAfter(slices, starts[w]); i < slices.length && slices[i][0] <= ends[w]; i++) {
-          states.push(slices[i][2]);
-          rows += slices[i][1];
+        for (let j = firstSliceAfter(slices, from); j < slices.length && slices[j][0] <= to; j++) {
+          states.push(slices[j][2]);
+          rows += slices[j][1];
         }
         if (rows === 0) continue;
-        window.push(w);
-        key.push(id);
-        start.push(states.length);
-        rowCounts.push(rows);
+        window[count] = w;
+        key[count] = id;
+        rowCounts[count] = rows;
+        start[++count] = states.length;
       }
     }
   }
   return {
-    count: window.length, window: Int32Array.from(window), key: Int32Array.from(key), start: Int32Array.from(start), states,
-    rowCounts: Float64Array.from(rowCounts),
+    count, window: window.subarray(0, count), key: key.subarray(0, count), start: start.subarray(0, count + 1), states,
+    rowCounts: rowCounts.subarray(0, count),
   };
 }
 

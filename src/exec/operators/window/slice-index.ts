@@ -13,17 +13,19 @@ import type { KeyedStateBackend, ListState } from '../../../state/keyed-state.ts
 import { bytesSerializer } from '../../../state/serializers.ts';
 import type { InternalTimerService } from '../../../time/timer-service.ts';
 
-/** The state key of an index entry: a slice end as float64 LE. */
-function endKey(end: number): Uint8Array {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setFloat64(0, end, true);
-  return out;
-}
 
 /** The index table and the per-key-group window timers of one sliced window aggregation. */
 export class SliceIndex {
   private readonly lists: ListState<Uint8Array>;
   private readonly timerKeys = new Map<number, Uint8Array>();
+  /** State keys by slice end: every key group's entry of a slice has the same key (never mutated once made). */
+  private readonly endKeys = new Map<number, Uint8Array>();
+  /**
+   * Key groups (a bit set) whose timer of a window end is registered, so the slices of a window do not register it
+   * again and again. Only a shortcut: the timer service ignores a timer registered twice, and after a restore (this
+   * is empty) registering again is harmless. Cleared when the window fires.
+   */
+  private readonly registered = new Map<number, Uint8Array>();
 
   constructor(private readonly backend: KeyedStateBackend, name: string, private readonly timers: InternalTimerService, private readonly eventTime: boolean) {
     this.lists = backend.declareListState(name, bytesSerializer);
@@ -48,7 +50,7 @@ export class SliceIndex {
     const created = { groups: [] as number[], ends: [] as number[] };
     for (const [end, byGroup] of buckets) {
       for (const [group, listed] of byGroup) {
-        this.backend.setCurrentKey(endKey(end), group);
+        this.backend.setCurrentKey(this.endKey(end), group);
         if (this.lists.get().length === 0) { created.groups.push(group); created.ends.push(end); }
         this.lists.addAll(listed);
       }
@@ -59,22 +61,44 @@ export class SliceIndex {
   /** The keys listed under each (key group `groups[i]`, slice `ends[i]`), empty where none. */
   read(groups: readonly number[], ends: readonly number[]): (readonly Uint8Array[])[] {
     return groups.map((group, i) => {
-      this.backend.setCurrentKey(endKey(ends[i]), group);
+      this.backend.setCurrentKey(this.endKey(ends[i]), group);
       return this.lists.get();
     });
   }
 
   /** Replaces the keys of an entry (none: removes it). */
   set(group: number, end: number, keys: readonly Uint8Array[]): void {
-    this.backend.setCurrentKey(endKey(end), group);
+    this.backend.setCurrentKey(this.endKey(end), group);
     this.lists.update(keys);
   }
 
   /** Registers the timer of window `windowEnd` for key group `group` (fires at `windowEnd - 1`); idempotent. */
   registerWindow(group: number, windowEnd: number): void {
+    let groups = this.registered.get(windowEnd);
+    if (groups === undefined) this.registered.set(windowEnd, (groups = new Uint8Array((this.backend.maxParallelism + 7) >>> 3)));
+    if ((groups[group >>> 3] & (1 << (group & 7))) !== 0) return;
+    groups[group >>> 3] |= 1 << (group & 7);
     const key = this.timerKey(group);
     if (this.eventTime) this.timers.registerEventTimeTimer(key, group, windowEnd, windowEnd - 1);
     else this.timers.registerProcessingTimeTimer(key, group, windowEnd, windowEnd - 1);
+  }
+
+  /** Forgets the registrations of windows ending at or before `end` (their timers have fired). */
+  windowsFired(end: number): void {
+    for (const w of this.registered.keys()) if (w <= end) this.registered.delete(w);
+  }
+
+  /** The state key of an index entry: the slice end as float64 LE. */
+  private endKey(end: number): Uint8Array {
+    let key = this.endKeys.get(end);
+    if (key === undefined) {
+      // Old slices' keys go: the cache holds the slices of recent folds and firings.
+      if (this.endKeys.size >= 4096) this.endKeys.clear();
+      key = new Uint8Array(8);
+      new DataView(key.buffer).setFloat64(0, end, true);
+      this.endKeys.set(end, key);
+    }
+    return key;
   }
 
   /** A timer's key: the key group (2 bytes LE), so that timers of different groups are different timers. */

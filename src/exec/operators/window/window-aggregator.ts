@@ -125,22 +125,21 @@ export class BuiltinWindowAggregator implements WindowAggregator {
   }
 
   mergeAndEvaluate(states: readonly AccumulatorStates[], groups: MergeGroups, keepStates: boolean): MergedResults {
-    const { accs } = this;
-    const n = accs.length;
-    const values = accs.map(() => new Array<unknown>(groups.count));
-    const kept = keepStates ? new Array<AccumulatorStates>(groups.count) : null;
     const { start, members } = groups;
-    for (let g = 0; g < groups.count; g++) {
-      const first = states[members[start[g]]];
-      for (let a = 0; a < n; a++) {
-        const acc = accs[a];
-        acc.load(first[a]);
+    const kept = keepStates ? Array.from({ length: groups.count }, () => new Array<unknown>(this.accs.length)) : null;
+    // Call by call: one accumulator class at a time through the loop.
+    const results = this.aggregates.map((call, a) => {
+      const acc = this.accs[a];
+      const values = new Array<unknown>(groups.count);
+      for (let g = 0; g < groups.count; g++) {
+        acc.load(states[members[start[g]]][a]);
         for (let m = start[g] + 1; m < start[g + 1]; m++) acc.merge(states[members[m]][a]);
-        values[a][g] = acc.getValue();
+        values[g] = acc.getValue();
+        if (kept !== null) kept[g][a] = acc.save();
       }
-      if (kept !== null) kept[g] = this.save();
-    }
-    return { results: this.aggregates.map((call, a) => columnFromInternal(call.type, values[a])), states: kept };
+      return columnFromInternal(call.type, values);
+    });
+    return { results, states: kept };
   }
 
   async close(): Promise<void> {}

@@ -44,7 +44,7 @@ describe('slice assigner', () => {
         const start = a.windowStart(w);
         // Consecutive slice ends from the window's first slice to its end, each slice one slice length long.
         assert.equal(slices[slices.length - 1], w);
-        const length = slices.length > 1 ? slices[1] - slices[0] : w - start;
+        const length = a.sliceLength;
         assert.equal(slices[0] - length, start);
         for (let i = 1; i < slices.length; i++) assert.equal(slices[i] - slices[i - 1], length);
       }
