@@ -3,17 +3,17 @@ import type { BenchRecord, Scenario, ScenarioOptions } from '../bench-record.ts'
 
 /**
  * Window aggregation throughput: `SELECT k, window_start, window_end, COUNT(*), SUM(v), MAX(v) FROM
- * TABLE(TUMBLE | HOP(...)) GROUP BY k, window_start, window_end` into blackhole, over N datagen rows one millisecond
+ * TABLE(TUMBLE | HOP | CUMULATE(...)) GROUP BY k, window_start, window_end` into blackhole, over N datagen rows one millisecond
  * apart (event time, watermark 1 s behind) and 1000 keys, at parallelism 1; beside it the same rows through a plain
  * `GROUP BY k` (the baseline: same state work without windows).
  */
 export const windowAggregate: Scenario = {
   name: 'window-aggregate',
-  description: 'TUMBLE(10 s) and HOP(2 s, 10 s) window aggregation by 1000 keys vs a plain GROUP BY, datagen -> blackhole',
+  description: 'TUMBLE(10 s), HOP(2 s, 10 s) and CUMULATE(2 s, 10 s) window aggregation by 1000 keys vs a plain GROUP BY, datagen -> blackhole',
   defaultRows: 2_000_000,
   async run({ rows }: ScenarioOptions): Promise<BenchRecord[]> {
     const out: BenchRecord[] = [];
-    for (const engine of ['weir-tumble', 'weir-hop', 'weir-groupby'] as const) out.push(await runWeir(rows, engine));
+    for (const engine of ['weir-tumble', 'weir-hop', 'weir-cumulate', 'weir-groupby'] as const) out.push(await runWeir(rows, engine));
     return out;
   },
 };
@@ -21,6 +21,7 @@ export const windowAggregate: Scenario = {
 const QUERIES = {
   'weir-tumble': "INSERT INTO sink SELECT k, window_start, window_end, COUNT(*), SUM(v), MAX(v) FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY k, window_start, window_end",
   'weir-hop': "INSERT INTO sink SELECT k, window_start, window_end, COUNT(*), SUM(v), MAX(v) FROM TABLE(HOP(TABLE src, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '10' SECOND)) GROUP BY k, window_start, window_end",
+  'weir-cumulate': "INSERT INTO sink SELECT k, window_start, window_end, COUNT(*), SUM(v), MAX(v) FROM TABLE(CUMULATE(TABLE src, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '10' SECOND)) GROUP BY k, window_start, window_end",
   'weir-groupby': 'INSERT INTO plain SELECT k, COUNT(*), SUM(v), MAX(v) FROM src GROUP BY k',
 };
 
