@@ -3,9 +3,9 @@ import type { BenchRecord, Scenario, ScenarioOptions } from '../bench-record.ts'
 
 /**
  * Window aggregation throughput: `SELECT k, window_start, window_end, COUNT(*), SUM(v), MAX(v) FROM
- * TABLE(TUMBLE | HOP | CUMULATE(...)) GROUP BY k, window_start, window_end` into blackhole, over N datagen rows one millisecond
- * apart (event time, watermark 1 s behind) and 1000 keys, at parallelism 1; beside it the same rows through a plain
- * `GROUP BY k` (the baseline: same state work without windows).
+ * TABLE(TUMBLE | HOP | CUMULATE(...)) GROUP BY k, window_start, window_end` into blackhole, over N datagen rows one
+ * millisecond apart (event time, watermark 1 s behind) and 1000 keys, at parallelism 1; beside it the same rows
+ * through a plain `GROUP BY k` (the baseline: same state work without windows).
  */
 export const windowAggregate: Scenario = {
   name: 'window-aggregate',
