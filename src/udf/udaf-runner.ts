@@ -11,6 +11,7 @@
 import type * as arrow from 'apache-arrow';
 import { ErrorCodes } from '../errors/weir-error.ts';
 import { PlanError } from '../errors/errors.ts';
+import { globalMap } from '../util/global-map.ts';
 import type { FunctionDefinition } from './function-definition.ts';
 import type { UdfBackendContext, UdfTimings, UserMetricUpdate } from './udf-backend.ts';
 
@@ -89,10 +90,7 @@ export interface UdafRunnerFactory {
   open(functions: readonly FunctionDefinition[], ctx: UdfBackendContext): Promise<UdafRunner>;
 }
 
-const KEY = Symbol.for('weir.udf.udaf-runners');
-const registry: Map<string, UdafRunnerFactory> =
-  ((globalThis as Record<symbol, unknown>)[KEY] as Map<string, UdafRunnerFactory> | undefined)
-  ?? ((globalThis as Record<symbol, unknown>)[KEY] = new Map<string, UdafRunnerFactory>());
+const registry = globalMap<string, UdafRunnerFactory>('weir.udf.udaf-runners');
 
 /** Registers (or replaces) the runner factory of a language. */
 export function registerUdafRunner(factory: UdafRunnerFactory): void {

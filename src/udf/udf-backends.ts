@@ -1,19 +1,13 @@
 import { ErrorCodes } from '../errors/weir-error.ts';
 import { PlanError } from '../errors/errors.ts';
 import type { UdfProgram } from './function-definition.ts';
+import { globalMap } from '../util/global-map.ts';
 import type { UdfBackendFactory } from './udf-backend.ts';
 
 type Language = UdfProgram['language'];
 
-/**
- * The registry lives on globalThis under a registered symbol: this module may be loaded more than once (tsx and a
- * worker-thread loader, or src/udf/ts importing it while the runtime does too) and every copy must see the same
- * factories.
- */
-const KEY = Symbol.for('weir.udf.backends');
-const registry: Map<Language, UdfBackendFactory> =
-  ((globalThis as Record<symbol, unknown>)[KEY] as Map<Language, UdfBackendFactory> | undefined)
-  ?? ((globalThis as Record<symbol, unknown>)[KEY] = new Map<Language, UdfBackendFactory>());
+/** On globalThis: every copy of this module (it may be loaded more than once) must see the same factories. */
+const registry = globalMap<Language, UdfBackendFactory>('weir.udf.backends');
 
 /** Registers (or replaces) the backend of a language. Safe to call from several modules and repeatedly. */
 export function registerUdfBackend(factory: UdfBackendFactory): void {

@@ -1,3 +1,4 @@
+import { globalMap } from '../../util/global-map.ts';
 import { WorkerPool, type WorkerPoolOptions } from './worker-pool.ts';
 
 /**
@@ -12,10 +13,7 @@ import { WorkerPool, type WorkerPoolOptions } from './worker-pool.ts';
  *
  * The table lives on globalThis (like the backend registry) in case this module is loaded twice in one thread.
  */
-const KEY = Symbol.for('weir.python.warm-pools');
-const warm: Map<string, Promise<WorkerPool>[]> =
-  ((globalThis as Record<symbol, unknown>)[KEY] as Map<string, Promise<WorkerPool>[]> | undefined)
-  ?? ((globalThis as Record<symbol, unknown>)[KEY] = new Map<string, Promise<WorkerPool>[]>());
+const warm = globalMap<string, Promise<WorkerPool>[]>('weir.python.warm-pools');
 
 function keyOf(options: WorkerPoolOptions): string | null {
   if (options.logger || options.env) return null;
