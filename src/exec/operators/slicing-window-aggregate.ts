@@ -196,13 +196,20 @@ export class SlicingWindowAggregateOperator implements StreamOperator {
     const refs = new SliceRefs();
     const windowEnds = timers.map((t) => t.namespace);
     const windowStarts = windowEnds.map((end) => this.assigner.windowStart(end));
-    const windowRefs = timers.map((t) => Int32Array.from(this.assigner.slicesOf(t.namespace), (end) => refs.ref(t.hash, end)));
+    const windowRefs = timers.map((t) => {
+      const slices = this.assigner.slicesOf(t.namespace);
+      const out = new Int32Array(slices.length);
+      for (let i = 0; i < slices.length; i++) out[i] = refs.ref(t.hash, slices[i]);
+      return out;
+    });
     const listed = listedKeys(refs, this.index.read(refs.groups, refs.ends));
     const values = this.state.getMany(listed.keys, listed.groups);
     const fired = firedGroups(windowEnds, windowStarts, windowRefs, listed, values);
+    const kept = this.assigner.mergesIntoLastSlice ? this.keptMerges(windowRefs, windowEnds, refs) : new KeptMerges();
+    const keep = kept.isEmpty() ? null : Uint8Array.from(fired.window, (w) => (kept.isKept(w) ? 1 : 0));
     const merged = fired.count === 0 ? null : await this.aggregator.mergeAndEvaluate(fired.states,
-      { count: fired.count, start: fired.start, members: identityRows(fired.states.length) }, this.assigner.mergesIntoLastSlice);
-    this.cleanUp(refs, windowRefs, windowEnds, listed, values, fired, merged?.states ?? null);
+      { count: fired.count, start: fired.start, members: identityRows(fired.states.length) }, keep);
+    this.cleanUp(refs, windowRefs, windowEnds, listed, values, fired, kept, merged?.states ?? null);
     if (merged === null) return;
     const keys = new Array<readonly unknown[]>(fired.count);
     const starts = new Float64Array(fired.count);
@@ -220,15 +227,14 @@ export class SlicingWindowAggregateOperator implements StreamOperator {
    * replaces the slices of each cycle's last fired window by that window's merge, kept as its last slice.
    */
   private cleanUp(refs: SliceRefs, windowRefs: readonly Int32Array[], windowEnds: readonly number[], listed: ListedKeys,
-    values: readonly (KeySlices | undefined)[], fired: FiredGroups, mergedStates: AccumulatorStates[] | null): void {
+    values: readonly (KeySlices | undefined)[], fired: FiredGroups, kept: KeptMerges, mergedStates: (AccumulatorStates | undefined)[] | null): void {
     const expired = (end: number): boolean => this.assigner.lastWindowEnd(end) - 1 <= this.firedUpTo;
-    const kept = mergedStates === null ? new KeptMerges() : this.keptMerges(windowRefs, windowEnds, refs);
     // The merged slices that replace others, by key.
     const mergedOf = new Map<number, Slice[]>();
     for (let g = 0; g < fired.count; g++) {
       const w = fired.window[g];
       if (!kept.isKept(w)) continue;
-      const slice: Slice = [windowEnds[w], fired.rowCounts[g], mergedStates![g]];
+      const slice: Slice = [windowEnds[w], fired.rowCounts[g], mergedStates![g]!];
       const list = mergedOf.get(fired.key[g]);
       if (list === undefined) mergedOf.set(fired.key[g], [slice]); else list.push(slice);
     }
@@ -284,6 +290,8 @@ class KeptMerges {
   }
 
   isKept(window: number): boolean { return this.kept.has(window); }
+
+  isEmpty(): boolean { return this.kept.size === 0; }
 
   windows(): Iterable<number> { return this.kept; }
 

@@ -91,7 +91,7 @@ export class UdafWindowAggregator implements WindowAggregator {
   }
 
   /** The first state of each group is the merge target, the others its sources: one merge request per UDAF call. */
-  async mergeAndEvaluate(states: readonly AccumulatorStates[], groups: MergeGroups, keepStates: boolean): Promise<MergedResults> {
+  async mergeAndEvaluate(states: readonly AccumulatorStates[], groups: MergeGroups, keep: Uint8Array | null): Promise<MergedResults> {
     const { start, members } = groups;
     const targets = new Array<AccumulatorStates>(groups.count);
     const sources: AccumulatorStates[] = [];
@@ -101,7 +101,7 @@ export class UdafWindowAggregator implements WindowAggregator {
       for (let m = start[g] + 1; m < start[g + 1]; m++) { sources.push(states[members[m]]); into.push(g); }
     }
     const merged = sources.length === 0 ? targets : await this.merge(targets, sources, Int32Array.from(into));
-    return { results: await this.results(merged), states: keepStates ? merged : null };
+    return { results: await this.results(merged), states: keep === null ? null : merged.map((m, g) => (keep[g] === 1 ? m : undefined)) };
   }
 
   close(): Promise<void> { return this.udafs.close(); }

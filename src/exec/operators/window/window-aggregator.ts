@@ -36,8 +36,8 @@ export interface MergeGroups {
 export interface MergedResults {
   /** One column per aggregate call, one row per group. */
   readonly results: arrow.Data[];
-  /** Each group's merged states, when asked for. */
-  readonly states: AccumulatorStates[] | null;
+  /** The merged states of the groups flagged to keep (others undefined); null when none was. */
+  readonly states: (AccumulatorStates | undefined)[] | null;
 }
 
 /**
@@ -59,10 +59,10 @@ export interface WindowAggregator {
   /** The results of a firing: one column per aggregate call, one row per state, in order. */
   results(states: readonly AccumulatorStates[]): arrow.Data[] | Promise<arrow.Data[]>;
   /**
-   * The results of a sliced firing: each group's states (a window's slices) merged in order, then evaluated; with
-   * `keepStates` the merged states too (CUMULATE keeps a fired window's merge as its last slice).
+   * The results of a sliced firing: each group's states (a window's slices) merged in order, then evaluated; and the
+   * merged states of the groups flagged in `keep` (CUMULATE keeps a fired window's merge as its last slice).
    */
-  mergeAndEvaluate(states: readonly AccumulatorStates[], groups: MergeGroups, keepStates: boolean): MergedResults | Promise<MergedResults>;
+  mergeAndEvaluate(states: readonly AccumulatorStates[], groups: MergeGroups, keep: Uint8Array | null): MergedResults | Promise<MergedResults>;
   close(): Promise<void>;
 }
 
@@ -124,9 +124,9 @@ export class BuiltinWindowAggregator implements WindowAggregator {
     });
   }
 
-  mergeAndEvaluate(states: readonly AccumulatorStates[], groups: MergeGroups, keepStates: boolean): MergedResults {
+  mergeAndEvaluate(states: readonly AccumulatorStates[], groups: MergeGroups, keep: Uint8Array | null): MergedResults {
     const { start, members } = groups;
-    const kept = keepStates ? Array.from({ length: groups.count }, () => new Array<unknown>(this.accs.length)) : null;
+    const kept = keep === null ? null : Array.from(keep, (k) => (k === 1 ? new Array<unknown>(this.accs.length) : undefined));
     // Call by call: one accumulator class at a time through the loop.
     const results = this.aggregates.map((call, a) => {
       const acc = this.accs[a];
@@ -135,7 +135,7 @@ export class BuiltinWindowAggregator implements WindowAggregator {
         acc.load(states[members[start[g]]][a]);
         for (let m = start[g] + 1; m < start[g + 1]; m++) acc.merge(states[members[m]][a]);
         values[g] = acc.getValue();
-        if (kept !== null) kept[g][a] = acc.save();
+        if (kept !== null && keep![g] === 1) kept[g]![a] = acc.save();
       }
       return columnFromInternal(call.type, values);
     });
