@@ -43,11 +43,17 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
-/** Whether `spec`'s windows can be sliced: integral milliseconds and, for CUMULATE, a max size that is a multiple of its step. */
+/**
+ * Whether `spec`'s windows are worth slicing: integral milliseconds; for CUMULATE, a max size that is a multiple of
+ * its step; for HOP, slices not much finer than the slide (a window merges size / gcd(size, slide) slices where a
+ * row would otherwise be accumulated into ceil(size / slide) windows: HOP(10 s, 10.001 s) would merge 10001 slices
+ * per window instead of accumulating each row twice). Flink slices HOP only when the size is a multiple of the slide.
+ */
 export function sliceable(spec: AlignedWindowSpec): boolean {
   const values = spec.kind === 'tumble' ? [spec.sizeMs, spec.offsetMs]
     : spec.kind === 'hop' ? [spec.sizeMs, spec.slideMs, spec.offsetMs] : [spec.maxSizeMs, spec.stepMs, spec.offsetMs];
   if (!values.every(Number.isSafeInteger)) return false;
+  if (spec.kind === 'hop') return spec.sizeMs / gcd(spec.sizeMs, spec.slideMs) <= 4 * Math.ceil(spec.sizeMs / spec.slideMs);
   return spec.kind !== 'cumulate' || spec.maxSizeMs % spec.stepMs === 0;
 }
 

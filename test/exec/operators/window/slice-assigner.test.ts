@@ -66,9 +66,12 @@ describe('slice assigner', () => {
     assert.equal(cum.target(15, 11), 15);
   });
 
-  it('only integral window sizes, and CUMULATE sizes that are a multiple of the step, are sliced', () => {
+  it('only integral window sizes, CUMULATE sizes that are a multiple of the step and HOP slices not too fine are sliced', () => {
     assert.equal(sliceable({ kind: 'hop', timeIndex: 0, sizeMs: 10.5, slideMs: 2, offsetMs: 0 }), false);
     assert.equal(sliceable({ kind: 'cumulate', timeIndex: 0, maxSizeMs: 10, stepMs: 4, offsetMs: 0 }), false);
     assert.equal(sliceable(SPECS[4]), true);
+    // 10001 one-millisecond slices per window, where a row is in two windows.
+    assert.equal(sliceable({ kind: 'hop', timeIndex: 0, sizeMs: 10_001, slideMs: 10_000, offsetMs: 0 }), false);
+    assert.equal(sliceable({ kind: 'hop', timeIndex: 0, sizeMs: 86_400_000, slideMs: 60_000, offsetMs: 0 }), true);
   });
 });
