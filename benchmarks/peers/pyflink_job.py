@@ -67,20 +67,20 @@ def build(t_env, scenario, rows, data):
         datagen("a DOUBLE, b DOUBLE", {"fields.a.min": "0", "fields.a.max": "1000", "fields.b.min": "0", "fields.b.max": "1000"})
         sink("r DOUBLE")
         function("mul_add", bench_udfs.mul_add)
-        return "INSERT INTO sink SELECT mul_add(a, b) FROM src"
+        return "SELECT mul_add(a, b) FROM src"
     if scenario.startswith("row-scalar-json-"):
         t_env.execute_sql("DROP TEMPORARY TABLE IF EXISTS src")
         t_env.execute_sql(f"CREATE TEMPORARY TABLE src (id BIGINT, payload STRING) WITH ("
                           f"'connector' = 'filesystem', 'path' = 'file://{os.path.abspath(data)}', 'format' = 'json')")
         sink("r STRING")
         function("json_lower", bench_udfs.json_lower)
-        return "INSERT INTO sink SELECT json_lower(payload) FROM src"
+        return "SELECT json_lower(payload) FROM src"
     if scenario == "udf-chain":
         datagen("x BIGINT", {"fields.x.min": "0", "fields.x.max": "1000000000"})
         sink("r BIGINT")
         for n in ("chain_f", "chain_g", "chain_h"):
             function(n, getattr(bench_udfs, n))
-        return "INSERT INTO sink SELECT chain_f(chain_g(chain_h(x))) FROM src"
+        return "SELECT chain_f(chain_g(chain_h(x))) FROM src"
     if scenario == "pandas-udaf-window":
         import bench_udafs
         # Event time from the sequence id (ROWS_PER_EVENT_MS rows per ms), so the windows are the same on every run
