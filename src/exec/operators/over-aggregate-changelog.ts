@@ -1,20 +1,19 @@
 import * as arrow from 'apache-arrow';
 import { ChangeBatch } from '../../batch/change-batch.ts';
 import { isAccumulate, RowKind } from '../../batch/row-kind.ts';
-import { columnFromInternal } from '../../aggregate/internal-values.ts';
 import { CoreOptions } from '../../config/options.ts';
 import { isBoundedFrame } from '../../plan/over-frame.ts';
 import type { OverAggregateNode } from '../../plan/physical/physical-node.ts';
 import type { ValueState } from '../../state/keyed-state.ts';
 import { keyString } from '../../state/key-encoding.ts';
-import { withNullable, type DataType } from '../../types/data-type.ts';
+import type { DataType } from '../../types/data-type.ts';
 import { Schema } from '../../types/schema.ts';
 import type { OperatorContext, StreamOperator } from '../operator.ts';
 import { encodeKeys } from './keyed/key-encoding.ts';
 import { columnsFromRows, internalRowSerializer, internalRowsSerializer, RowReader, type InternalRow } from './keyed/row-codec.ts';
 import { affectedRange, frameOf, SortedPartition, type PositionRange } from './over-aggregate-changes.ts';
 import { AccumulatorOverEvaluator, type OverWork } from './over-aggregate-evaluator.ts';
-import { timeReader } from './over-aggregate-frames.ts';
+import { lazyColumns, timeReader } from './over-aggregate-frames.ts';
 
 /** A partition's rows while one batch is processed: read from state once, written back once. */
 interface Partition {
@@ -56,7 +55,6 @@ class ChangeWork {
 
   build(types: readonly DataType[]): OverWork {
     const rows = this.rows;
-    const columns = new Map<number, arrow.Data>();
     const segments = this.partitionStart.length - 1;
     return {
       partitions: segments,
@@ -66,14 +64,7 @@ class ChangeWork {
       frameStart: Int32Array.from(this.frameStart),
       frameEnd: Int32Array.from(this.frameEnd),
       rows,
-      column(index) {
-        let data = columns.get(index);
-        if (data === undefined) {
-          data = columnFromInternal(withNullable(types[index], true), rows.map((r) => r[index]));
-          columns.set(index, data);
-        }
-        return data;
-      },
+      column: lazyColumns(rows, types),
     };
   }
 }

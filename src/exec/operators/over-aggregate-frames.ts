@@ -115,7 +115,6 @@ export class OverWorkBuilder {
   build(): OverWork {
     const rows = this.rows;
     const types = this.inputTypes;
-    const columns = new Map<number, arrow.Data>();
     return {
       partitions: this.partitions,
       partitionStart: Int32Array.from(this.partitionStart),
@@ -124,14 +123,20 @@ export class OverWorkBuilder {
       frameStart: Int32Array.from(this.frameStart),
       frameEnd: Int32Array.from(this.frameEnd),
       rows,
-      column(index) {
-        let data = columns.get(index);
-        if (data === undefined) {
-          data = columnFromInternal(withNullable(types[index], true), rows.map((r) => r[index]));
-          columns.set(index, data);
-        }
-        return data;
-      },
+      column: lazyColumns(rows, types),
     };
   }
+}
+
+/** `OverWork.column`: input column `index` of `rows` as Arrow, built on first use (an evaluator reads few of them). */
+export function lazyColumns(rows: readonly InternalRow[], types: readonly DataType[]): (index: number) => arrow.Data {
+  const columns = new Map<number, arrow.Data>();
+  return (index) => {
+    let data = columns.get(index);
+    if (data === undefined) {
+      data = columnFromInternal(withNullable(types[index], true), rows.map((r) => r[index]));
+      columns.set(index, data);
+    }
+    return data;
+  };
 }
