@@ -18,6 +18,8 @@ _ARG_NAME = re.compile(r"a(\d+)$")
 
 
 def as_int(v: Any) -> Optional[int]:
+    """An integer header field; integral floats are accepted because a JavaScript msgpack encoder may send
+    numbers above 2^32 as float64 (docs/protocol.md)."""
     if isinstance(v, bool):
         return None
     if isinstance(v, int):

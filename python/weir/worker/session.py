@@ -21,6 +21,7 @@ from weir.worker.errors import (
     WorkerError,
 )
 from weir.worker.loader import build_spec, resolve
+from weir.worker.request_args import as_int as _int
 from weir.worker.aggregate_runner import LoadedAggregate
 from weir.worker.function_kinds import KINDS, build_aggregate_spec, build_table_spec, check_kind, detect_kind
 from weir.worker.scalar_runner import LoadedFunction, Timings, Value, run_step
@@ -257,18 +258,6 @@ class ClientSession:
         for fn in self.functions.values():
             _close_quietly(fn)
         self.functions.clear()
-
-
-def _int(v: Any) -> Optional[int]:
-    """An integer header field; integral floats are accepted because a JavaScript msgpack encoder may send
-    numbers above 2^32 as float64 (docs/protocol.md)."""
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int):
-        return v
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    return None
 
 
 def _close_quietly(fn: Loaded) -> None:
