@@ -43,6 +43,22 @@ async function resumesExactly(factory: SourceFactory, options: ConnectorOptions,
   return [...head, ...tail];
 }
 
+/** Runs `parallelism` subtasks for `batches` batches each; returns their rows and positions (as JSON). */
+async function stopAfter(factory: SourceFactory, options: ConnectorOptions, schema: Schema, parallelism: number, batches: number, config: Record<string, string>): Promise<{ head: unknown[][]; positions: unknown[] }> {
+  const readers = Array.from({ length: parallelism }, (_, i) => factory.createReader(options, schema, context(i, parallelism, config)));
+  const head = (await Promise.all(readers.map((r) => take(r, schema, batches)))).flat();
+  const positions = readers.map((r) => JSON.parse(JSON.stringify(r.snapshotPosition!())));
+  await Promise.all(readers.map((r) => r.close()));
+  return { head, positions };
+}
+
+/** Every row of `parallelism` subtasks restored from `positions`. */
+async function restoreAt(factory: SourceFactory, options: ConnectorOptions, schema: Schema, positions: unknown[], parallelism: number, config: Record<string, string>): Promise<unknown[][]> {
+  const parts = await Promise.all(Array.from({ length: parallelism }, (_, i) =>
+    take(factory.createReader(options, schema, { ...context(i, parallelism, config), restoredPositions: positions }), schema)));
+  return parts.flat();
+}
+
 describe('source positions', () => {
   it('datagen resumes with the same random and sequence values, seeded or not', async () => {
     const schema = schemaOf([['id', 'BIGINT'], ['x', 'DOUBLE'], ['s', 'STRING'], ['n', 'INT']]);
@@ -54,10 +70,58 @@ describe('source positions', () => {
     }
   });
 
-  it('datagen refuses to resume at another parallelism', () => {
+  it('datagen positions of 1, 2 or 3 subtasks resume at another parallelism with the rows of an uninterrupted run', async () => {
+    const schema = schemaOf([['id', 'BIGINT'], ['x', 'DOUBLE'], ['s', 'STRING'], ['n', 'INT']]);
+    const options = { connector: 'datagen', seed: '7', 'number-of-rows': '5000', 'rows-per-second': '1e12', 'fields.id.kind': 'sequence', 'fields.id.start': '1', 'fields.id.end': '100000', 'fields.n.null-rate': '0.3', 'fields.s.length': '5' };
+    const config = { 'table.exec.batch-size': '300' };
+    const key = (r: unknown[]) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? String(v) : v));
+    const serial = (await take(datagenSource.createReader(options, schema, context(0, 1, config)), schema)).map(key).sort();
+    assert.equal(serial.length, 5000);
+    for (const [from, to] of [[1, 2], [2, 1], [2, 3], [3, 2]]) {
+      const { head, positions } = await stopAfter(datagenSource, options, schema, from, 2, config);
+      const tail = await restoreAt(datagenSource, options, schema, positions, to, config);
+      assert.deepEqual([...head, ...tail].map(key).sort(), serial, `${from} → ${to}`);
+      // No row twice: the sequence values are each there once.
+      assert.equal(new Set([...head, ...tail].map((r) => r[0])).size, 5000);
+    }
+  });
+
+  it('unbounded datagen resumes at another parallelism: its lanes are dealt again', async () => {
+    const schema = schemaOf([['x', 'BIGINT']]);
+    const options = { connector: 'datagen', seed: '3', 'rows-per-second': '1e12' };
+    const config = { 'table.exec.batch-size': '4' };
+    // 128 batches of 4 rows from each of 2 subtasks of 64 lanes: every lane emitted 8 rows (lanes take turns).
+    const { positions } = await stopAfter(datagenSource, options, schema, 2, 128, config);
+    const reader = datagenSource.createReader(options, schema, { ...context(2, 3, config), restoredPositions: positions });
+    const fresh = datagenSource.createReader(options, schema, context(0, 1, config));
+    const lanes = async (r: SourceReader, batches: number) => {
+      const byLane = new Map<string, unknown[]>();
+      for (let n = 0; n < batches;) {
+        const e = await r.next();
+        if (!e || isSourceEvent(e)) continue;
+        byLane.set(r.currentSplit!(), [...(byLane.get(r.currentSplit!()) ?? []), ...rowsFromBatch(e, schema).map((row) => row[0])]);
+        n++;
+      }
+      return byLane;
+    };
+    const resumed = await lanes(reader, 42 * 2);
+    const uninterrupted = await lanes(fresh, 128 * 4);
+    assert.deepEqual([...resumed.keys()].map(Number).sort((a, b) => a - b), Array.from({ length: 42 }, (_, i) => 2 + 3 * i));
+    for (const [lane, values] of resumed) assert.deepEqual(values, uninterrupted.get(lane)!.slice(8, 16), `lane ${lane}`);
+    assert.throws(() => datagenSource.createReader(options, schema, { ...context(0, 129, config), restoredPositions: positions }),
+      (e: { code?: string; message: string }) => e.code === 'RESTORE_FAILED' && /has 128 lanes in the checkpoint and cannot resume at parallelism 129/.test(e.message));
+  });
+
+  it('datagen refuses positions of an older version and positions that do not cover every split', async () => {
     const schema = schemaOf([['x', 'INT']]);
-    assert.throws(() => datagenSource.createReader({ connector: 'datagen', 'number-of-rows': '4' }, schema, { ...context(0, 2), restoredPositions: [{ emitted: 1, rng: [1, 2, 3, 4] }] }),
-      (e: { code?: string; message: string }) => e.code === 'RESTORE_FAILED' && /parallelism 1 in the checkpoint and cannot resume at parallelism 2/.test(e.message));
+    const options = { connector: 'datagen', 'number-of-rows': '4000' };
+    assert.throws(() => datagenSource.createReader(options, schema, { ...context(0, 2), restoredPositions: [{ emitted: 1, rng: [1, 2, 3, 4] }] }),
+      (e: { code?: string; message: string }) => e.code === 'RESTORE_FAILED' && /position of an older Weir version/.test(e.message));
+    const { positions } = await stopAfter(datagenSource, options, schema, 2, 1, { 'table.exec.batch-size': '100' });
+    assert.throws(() => datagenSource.createReader(options, schema, { ...context(0, 1), restoredPositions: [positions[0]] }),
+      (e: { code?: string; message: string }) => e.code === 'RESTORE_FAILED' && /cover 2 of 4 splits/.test(e.message));
+    assert.throws(() => datagenSource.createReader({ ...options, 'number-of-rows': '5000' }, schema, { ...context(0, 1), restoredPositions: positions }),
+      (e: { code?: string; message: string }) => e.code === 'RESTORE_FAILED' && /was 4000 rows in the checkpoint and is 5000 rows now/.test(e.message));
   });
 
   it('filesystem CSV resumes at the byte offset, past the header and multi-line quoted records', async () => {

@@ -48,26 +48,71 @@ test('seed makes data reproducible', async () => {
   assert.deepEqual(await rows(schema, opts), await rows(schema, opts));
 });
 
-test('number-of-rows is split exactly across subtasks', async () => {
-  const schema = Schema.of({ x: T('INT') });
+test('number-of-rows is cut into splits dealt across subtasks; the rows do not depend on the parallelism', async () => {
+  const schema = Schema.of({ x: T('INT'), d: T('DOUBLE'), s: T('STRING') });
   const opts = { ...FAST, 'number-of-rows': '10001' };
-  const counts = await Promise.all([0, 1, 2].map(async (i) => (await rows(schema, opts, i, 3, '1000')).length));
-  assert.deepEqual(counts, [3334, 3334, 3333]);
+  const serial = (await rows(schema, opts, 0, 1, '700')).map((r) => JSON.stringify(r));
+  assert.equal(serial.length, 10001);
+  for (const p of [2, 3]) {
+    const parts = await Promise.all(Array.from({ length: p }, (_, i) => rows(schema, opts, i, p, '700')));
+    // 10 splits of about 1000 rows: 2 subtasks get 5 each, 3 get 4, 3 and 3.
+    assert.ok(parts.every((part) => part.length >= 3000), `parallelism ${p}: ${parts.map((x) => x.length)}`);
+    assert.deepEqual(parts.flat().map((r) => JSON.stringify(r)).sort(), [...serial].sort(), `parallelism ${p}`);
+  }
   assert.equal(datagenSource.isBounded(opts), true);
   assert.equal(datagenSource.isBounded({ connector: 'datagen' }), false);
 });
 
-test('sequence is dealt across 2 subtasks; the union is exact', async () => {
+test('at a limited rate, smaller batches at a higher parallelism do not change the values', async () => {
+  const schema = Schema.of({ x: T('INT'), s: T('STRING'), b: T('BOOLEAN') });
+  const opts = { ...FAST, 'rows-per-second': '9000', 'number-of-rows': '3000', 'fields.s.length': '3', 'fields.b.null-rate': '0.5' };
+  const serial = (await rows(schema, opts)).map((r) => JSON.stringify(r)).sort();
+  // 3 splits of 1000 rows, generated a split at a time; at parallelism 3 emitted in batches of 900 rows at parallelism 1 and 9000 / 3 / 10 = 300 at 3.
+  const parts = await Promise.all([0, 1, 2].map((i) => rows(schema, opts, i, 3)));
+  assert.deepEqual(parts.map((p) => p.length), [1000, 1000, 1000]);
+  assert.deepEqual(parts.flat().map((r) => JSON.stringify(r)).sort(), serial);
+});
+
+test('a sequence is cut into splits: each value once at any parallelism, in order within a subtask', async () => {
   const schema = Schema.of({ id: T('BIGINT'), s: T('STRING'), d: T('DECIMAL(10, 2)') });
-  const opts = { ...FAST, 'fields.id.kind': 'sequence', 'fields.id.start': '1', 'fields.id.end': '1001',
-    'fields.s.kind': 'sequence', 'fields.s.start': '1', 'fields.s.end': '1001', 'fields.d.kind': 'sequence', 'fields.d.start': '1', 'fields.d.end': '1001' };
+  const opts = { ...FAST, 'fields.id.kind': 'sequence', 'fields.id.start': '1', 'fields.id.end': '3001',
+    'fields.s.kind': 'sequence', 'fields.s.start': '1', 'fields.s.end': '3001', 'fields.d.kind': 'sequence', 'fields.d.start': '1', 'fields.d.end': '3001' };
   assert.equal(datagenSource.isBounded(opts), true);
   const [a, b] = await Promise.all([rows(schema, opts, 0, 2, '64'), rows(schema, opts, 1, 2, '64')]);
-  assert.equal(a.length, 501);
-  assert.equal(b.length, 500);
+  // Three splits: subtask 0 gets rows 1-1000 and 2001-3001, subtask 1 rows 1001-2000.
+  assert.equal(a.length, 2001);
+  assert.equal(b.length, 1000);
   const ids = [...a, ...b].map((r) => Number(r[0])).sort((x, y) => x - y);
-  assert.deepEqual(ids, Array.from({ length: 1001 }, (_, i) => i + 1));
-  assert.deepEqual(a[1], [3n, '3', '3.00']);
+  assert.deepEqual(ids, Array.from({ length: 3001 }, (_, i) => i + 1));
+  assert.deepEqual(a[2], [3n, '3', '3.00']);
+  assert.deepEqual(b[0], [1001n, '1001', '1001.00']);
+  const serial = (await rows(schema, opts)).map((r) => Number(r[0]));
+  assert.deepEqual(serial, Array.from({ length: 3001 }, (_, i) => i + 1));
+});
+
+test('unbounded datagen takes turns between its lanes; random values depend on the lane, not the parallelism', async () => {
+  const schema = Schema.of({ x: T('BIGINT') });
+  const lanes = async (index: number, parallelism: number, batches: number): Promise<Map<string, unknown[]>> => {
+    const reader = datagenSource.createReader({ ...FAST }, schema, context(index, parallelism, { 'table.exec.batch-size': '5' }));
+    const byLane = new Map<string, unknown[]>();
+    for (let n = 0; n < batches;) {
+      const e = await reader.next();
+      if (!e || 'kind' in e) continue;
+      const lane = reader.currentSplit!();
+      byLane.set(lane, [...(byLane.get(lane) ?? []), ...rowsFromBatch(e, schema).map((r) => r[0])]);
+      n++;
+    }
+    await reader.close();
+    return byLane;
+  };
+  const serial = await lanes(0, 1, 256);
+  assert.equal(serial.size, 128);
+  const second = await lanes(1, 2, 128);
+  assert.equal(second.size, 64);
+  for (const [lane, values] of second) {
+    assert.equal(Number(lane) % 2, 1);
+    assert.deepEqual(values, serial.get(lane));
+  }
 });
 
 test('rate limit throttles (300 rows at 1000 rows/s take at least ~200 ms)', async () => {

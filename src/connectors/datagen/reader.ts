@@ -1,15 +1,14 @@
-import type * as arrow from 'apache-arrow';
-import { ChangeBatch } from '../../batch/change-batch.ts';
 import { CoreOptions } from '../../config/options.ts';
 import type { Schema } from '../../types/schema.ts';
-import type { ConnectorContext, ConnectorOptions, SourceReader } from '../connector.ts';
+import type { ConnectorContext, ConnectorOptions, SourceElement, SourceReader } from '../connector.ts';
 import { OptionReader } from '../options.ts';
-import { restoredSubtaskPosition } from '../restored-position.ts';
 import { TokenBucket } from '../rate-limiter.ts';
 import { fieldSpec, IDENTIFIER, type FieldSpec } from './fields.ts';
-import { randomGenerator, type ColumnGenerator } from './random.ts';
-import { Rng } from './rng.ts';
-import { sequenceGenerator, sequenceShare } from './sequence.ts';
+import { DatagenSplit, splitRng } from './split.ts';
+import { sequenceLength } from './sequence.ts';
+import { boundedLayout, ownedSplits, restoredSplits, unboundedLayout, type DatagenPosition, type DatagenSplitState, type SplitLayout } from './splits.ts';
+
+export type { DatagenPosition } from './splits.ts';
 
 /** Rows per second when `rows-per-second` is not set (Flink's default). */
 export const DEFAULT_ROWS_PER_SECOND = 10_000;
@@ -33,86 +32,86 @@ export function datagenPlan(options: ConnectorOptions, schema: Schema): DatagenP
 }
 
 /**
- * Rows subtask `index` of `parallelism` emits, or undefined when unbounded: its share of `number-of-rows` (the
- * first N mod p subtasks take one extra) and no more than any sequence field's share of its range.
+ * Rows of the whole table (all subtasks), or undefined when unbounded: `number-of-rows`, and no more than any
+ * sequence field's range holds.
  */
-export function rowsForSubtask(plan: DatagenPlan, index: number, parallelism: number): number | undefined {
-  let rows: number | undefined;
-  if (plan.numberOfRows !== undefined) {
-    rows = Math.floor(plan.numberOfRows / parallelism) + (plan.numberOfRows % parallelism > index ? 1 : 0);
-  }
+export function totalRows(plan: DatagenPlan): number | undefined {
+  let rows = plan.numberOfRows === undefined ? undefined : BigInt(plan.numberOfRows);
   for (const f of plan.fields) {
     if (f.kind !== 'sequence') continue;
-    const share = Number(sequenceShare(f.start!, f.end!, index, parallelism));
-    rows = rows === undefined ? share : Math.min(rows, share);
+    const length = sequenceLength(f);
+    rows = rows === undefined || length < rows ? length : rows;
   }
-  return rows;
+  return rows === undefined ? undefined : Number(rows < BigInt(Number.MAX_SAFE_INTEGER) ? rows : BigInt(Number.MAX_SAFE_INTEGER));
 }
 
 /**
- * Where a datagen subtask is: rows emitted so far and its random generator's state, so a restored reader emits
- * exactly the rows the failed one would have emitted next (random values too, seeded or not).
+ * One subtask's datagen reader: columnar batches of `table.exec.batch-size` rows, throttled by a token bucket.
+ *
+ * The table's rows are cut into splits that do not depend on the parallelism (see {@link SplitLayout}); subtask i
+ * of p owns splits i, i + p, ...: it emits bounded splits one after the other and takes turns between lanes. Its
+ * position records every owned split's progress and random generator state, so a restored job, at any
+ * parallelism, deals the splits again and emits exactly the rows the failed job would have emitted next.
  */
-export interface DatagenPosition {
-  readonly emitted: number;
-  readonly rng: readonly number[];
-}
-
-/** One subtask's datagen reader: columnar batches of `table.exec.batch-size` rows, throttled by a token bucket. */
 export class DatagenReader implements SourceReader {
-  private remaining: number;
-  private emitted = 0;
-  private readonly rng: Rng;
-  private readonly generators: ColumnGenerator[];
-  private readonly arrowSchema: arrow.Schema;
+  private readonly layout: SplitLayout;
+  private readonly splits: DatagenSplit[];
+  /** The split of the last batch, and the split to take the next batch from. */
+  private current = 0;
+  private lastSplit = '';
   private readonly bucket: TokenBucket;
   private readonly maxBatch: number;
 
   constructor(plan: DatagenPlan, schema: Schema, private readonly ctx: ConnectorContext) {
     const { subtaskIndex: index, parallelism } = ctx;
-    this.remaining = rowsForSubtask(plan, index, parallelism) ?? Infinity;
-    // Each subtask gets its own stream: the seed is mixed with the subtask index.
-    const seed = plan.seed ?? Math.floor(Math.random() * 2 ** 32);
-    const rng = this.rng = new Rng((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
-    const restored = restoredPosition(ctx);
-    if (restored) {
-      this.emitted = restored.emitted;
-      this.remaining -= restored.emitted;
-      rng.setState(restored.rng);
-    }
-    this.generators = plan.fields.map((f) => (f.kind === 'sequence' ? sequenceGenerator(f, index, parallelism, this.emitted) : randomGenerator(f, rng)));
-    this.arrowSchema = schema.toArrow();
-    const rate = plan.rowsPerSecond / parallelism;
+    const rows = totalRows(plan);
     const batchSize = Math.max(1, ctx.config.get(CoreOptions.BATCH_SIZE));
+    let states: DatagenSplitState[];
+    if (ctx.restoredPositions) {
+      ({ layout: this.layout, owned: states } = restoredSplits(ctx.restoredPositions, rows, index, parallelism));
+    } else {
+      this.layout = rows === undefined ? unboundedLayout(parallelism, batchSize) : boundedLayout(rows, batchSize);
+      // Unseeded, each subtask draws its own seed: its splits are random anyway, and recorded in positions.
+      const seed = plan.seed ?? Math.floor(Math.random() * 2 ** 32);
+      states = ownedSplits(this.layout.count, index, parallelism).map((id) => ({ id, emitted: 0, rng: splitRng(seed, id).state() }));
+    }
+    const arrowSchema = schema.toArrow();
+    this.splits = states.map((s) => new DatagenSplit(this.layout, plan.fields, arrowSchema, s));
+    for (const s of this.splits) s.resume();
+    const rate = plan.rowsPerSecond / parallelism;
     // About ten batches a second at low rates, so a slow source still emits steadily rather than in bursts.
     this.maxBatch = Math.max(1, Math.min(batchSize, Math.floor(rate / 10)));
     this.bucket = new TokenBucket(rate, this.maxBatch);
   }
 
-  async next(): Promise<ChangeBatch | null> {
+  async next(): Promise<SourceElement | null> {
     this.ctx.signal.throwIfAborted();
-    if (this.remaining <= 0) return null;
-    const n = Math.min(this.maxBatch, this.remaining);
+    const split = this.splits[this.current];
+    if (!split) return null;
+    if (split.remaining <= 0) {
+      // Bounded splits are emitted one after the other; a finished one no longer holds the watermark back.
+      this.current++;
+      return { kind: 'split-finished', split: String(split.id) };
+    }
+    const n = Math.min(this.maxBatch, split.rowsInBlock());
     await this.bucket.acquire(n, this.ctx.signal);
-    this.remaining -= n;
-    this.emitted += n;
-    return ChangeBatch.fromColumns(this.arrowSchema, this.generators.map((g) => g(n)), n);
+    const batch = split.next(n);
+    this.lastSplit = String(split.id);
+    // Lanes (endless) take turns, a batch each.
+    if (split.size === Infinity) this.current = (this.current + 1) % this.splits.length;
+    return batch;
+  }
+
+  /** Each split has its own watermark (Flink's per-split watermarks). */
+  currentSplit(): string {
+    return this.lastSplit;
   }
 
   snapshotPosition(): DatagenPosition {
-    return { emitted: this.emitted, rng: this.rng.state() };
+    return { splits: this.layout.count, rows: this.layout.rows ?? null, block: this.layout.block, owned: this.splits.map((s) => s.state()) };
   }
 
   async close(): Promise<void> {
-    this.remaining = 0;
+    this.current = this.splits.length;
   }
-}
-
-/** This subtask's position in a restored job; rows are dealt per subtask, so the parallelism must not change. */
-function restoredPosition(ctx: ConnectorContext): DatagenPosition | null {
-  return restoredSubtaskPosition(ctx, 'datagen', 'Restore the job with the parallelism it had, or start the datagen source afresh (without restoring).',
-    (p): p is DatagenPosition => {
-      const q = p as Partial<DatagenPosition> | undefined;
-      return typeof q?.emitted === 'number' && Array.isArray(q.rng) && q.rng.length === 4;
-    });
 }

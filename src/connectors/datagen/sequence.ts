@@ -5,34 +5,26 @@ import { encodeStrings } from '../../batch/values/build.ts';
 import type { FieldSpec } from './fields.ts';
 import { setInt64, type ColumnGenerator } from './random.ts';
 
-/**
- * How many values of the sequence [start, end] subtask `index` of `parallelism` emits. Flink's SequenceGenerator
- * deals the range out round-robin: subtask i emits start+i, start+i+p, start+i+2p, ... so the union over subtasks is
- * exactly the range, each value once.
- */
-export function sequenceShare(start: bigint, end: bigint, index: number, parallelism: number): bigint {
-  const total = end - start + 1n;
-  const p = BigInt(parallelism);
-  return total / p + (total % p > BigInt(index) ? 1n : 0n);
+/** Rows a sequence field allows: the length of its range [start, end]. */
+export function sequenceLength(spec: FieldSpec): bigint {
+  return spec.end! - spec.start! + 1n;
 }
 
 /**
- * A generator emitting subtask `index`'s share of the sequence, in order, `n` values per call, starting after the
- * first `skip` values of that share (a restored reader continues where it was).
+ * A generator emitting the sequence values of consecutive row numbers, `n` per call, from row `firstRow`: row r
+ * has the value start + r, so the values of all splits together are the range, each value once, whatever the
+ * parallelism (Flink's SequenceGenerator, cut into splits).
  */
-export function sequenceGenerator(spec: FieldSpec, index: number, parallelism: number, skip = 0): ColumnGenerator {
+export function sequenceGenerator(spec: FieldSpec, firstRow: number): ColumnGenerator {
   const type = spec.type;
   const arrowType = toArrowType(type);
-  const step = BigInt(parallelism);
-  let next = spec.start! + BigInt(index) + BigInt(skip) * step;
+  let next = spec.start! + BigInt(firstRow);
   const safe = spec.start! >= -(1n << 52n) && spec.end! <= 1n << 52n;
   return (n) => {
     const first = next;
-    next += BigInt(n) * step;
-    const valueAt = safe
-      ? ((f: number, s: number) => (k: number) => f + k * s)(Number(first), parallelism)
-      : null;
-    const big = (k: number): bigint => first + BigInt(k) * step;
+    next += BigInt(n);
+    const valueAt = safe ? ((f: number) => (k: number) => f + k)(Number(first)) : null;
+    const big = (k: number): bigint => first + BigInt(k);
     const props: Record<string, unknown> = { type: arrowType, length: n, nullCount: 0 };
     switch (type.kind) {
       case 'TINYINT': case 'SMALLINT': case 'INT': case 'FLOAT': case 'DOUBLE': {

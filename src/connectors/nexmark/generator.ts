@@ -52,12 +52,27 @@ export class NexmarkGenerator {
    * in-order event time minus the base time, as nexmark's `wallclockTimestamp`.
    */
   dueOffsetMs(k: number): number {
+    return this.dueOffsetOfEvent(this.globalIndex(k));
+  }
+
+  /** When global event n is due in wall-clock time, relative to the start of the stream (ms). */
+  dueOffsetOfEvent(n: number): number {
     const t = this.timeline;
-    return t.timestampForEvent(t.eventNumber(this.globalIndex(k))) - this.config.baseTime;
+    return t.timestampForEvent(t.eventNumber(n)) - this.config.baseTime;
   }
 
   /** The columns (in schema order) of this subtask's events k = from, ..., from + count - 1. */
   generate(from: number, count: number): arrow.Data[] {
+    const indices = new Float64Array(count);
+    for (let row = 0; row < count; row++) indices[row] = this.globalIndex(from + row);
+    return this.generateEvents(indices, count);
+  }
+
+  /**
+   * The columns (in schema order) of the global events `indices[0 .. count)`: any events, in any order, so that a
+   * subtask can emit any share of the stream (see NexmarkSplit).
+   */
+  generateEvents(indices: Float64Array, count: number): arrow.Data[] {
     const t = this.timeline;
     const cfg = this.config;
     const expected = (proportion: number): number => Math.ceil((count * proportion) / t.totalProportion) + 8;
@@ -73,7 +88,7 @@ export class NexmarkGenerator {
     const eventNumber = this.scratch.subarray(count, 2 * count);
     const timestamp = this.scratch.subarray(2 * count, 3 * count);
     for (let row = 0; row < count; row++) {
-      const number = t.adjustedEventNumber(this.globalIndex(from + row));
+      const number = t.adjustedEventNumber(indices[row]);
       const id = t.eventId(number);
       eventNumber[row] = number;
       eventId[row] = id;

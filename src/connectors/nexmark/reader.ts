@@ -4,29 +4,30 @@ import { CoreOptions } from '../../config/options.ts';
 import type { Schema } from '../../types/schema.ts';
 import type * as arrow from 'apache-arrow';
 import type { ConnectorContext, SourceReader } from '../connector.ts';
-import { restoredSubtaskPosition } from '../restored-position.ts';
 import { NexmarkGenerator } from './generator.ts';
 import type { NexmarkConfig } from './options.ts';
+import { dealSplits, eventsLeft, restoredSplits, type NexmarkPosition, type NexmarkSplit } from './splits.ts';
 
-/** Where a nexmark subtask is, as recorded in checkpoints: the events it has emitted. */
-export interface NexmarkPosition {
-  readonly emitted: number;
-}
+export type { NexmarkPosition } from './splits.ts';
 
 /**
  * One subtask's nexmark reader: batches of `table.exec.batch-size` events, as fast as possible, or, with
  * `rate.limited`, each event when it is due in wall-clock time at the configured event rate.
  *
- * Its position is the number of events it has emitted; {@link snapshotPosition} records it for a checkpoint and a
- * reader created with `ctx.restoredPositions` (or {@link seek}) continues from it: generation is a pure function
- * of the position, so the replay is exact.
+ * It emits its splits' events (see NexmarkSplit; one split {i, p} when the job starts) merged in the order of the
+ * global stream, so its event times advance like the whole stream's. Its position is its splits, advanced past what
+ * it emitted; a reader created with `ctx.restoredPositions` (any old parallelism) deals the unfinished splits again
+ * and continues: generation is a pure function of the event index, so the replay is exact.
  */
 export class NexmarkReader implements SourceReader {
   private readonly generator: NexmarkGenerator;
   private readonly arrowSchema: arrow.Schema;
   private readonly batchSize: number;
+  /** Global index after the last event (Infinity when unbounded). */
   private readonly end: number;
-  private emitted = 0;
+  /** Next event of each owned split (mutable copies of the splits). */
+  private readonly splits: { next: number; stride: number }[];
+  private indices = new Float64Array(0);
   private closed = false;
   /** Wall-clock time (ms) at which the stream started, when rate limited; set by the first batch. */
   private wallclockBase: number | undefined;
@@ -34,63 +35,66 @@ export class NexmarkReader implements SourceReader {
   constructor(config: NexmarkConfig, schema: Schema, private readonly ctx: ConnectorContext) {
     this.generator = new NexmarkGenerator(config, schema, ctx.subtaskIndex, ctx.parallelism);
     this.arrowSchema = schema.toArrow();
-    this.end = this.generator.eventCount;
+    this.end = config.numEvents ?? Infinity;
     const batchSize = Math.max(1, ctx.config.get(CoreOptions.BATCH_SIZE));
     // Rate limited: about ten batches a second, so a slow stream flows steadily instead of in bursts.
     const perSecond = config.eventsPerSecond / ctx.parallelism;
     this.batchSize = config.rateLimited ? Math.max(1, Math.min(batchSize, Math.floor(perSecond / 10))) : batchSize;
-    const restored = restoredPosition(ctx);
-    if (restored) this.seek(restored.emitted);
-  }
-
-  /** Events this subtask has emitted so far: the position a checkpoint records. */
-  position(): number {
-    return this.emitted;
+    const owned: NexmarkSplit[] = ctx.restoredPositions
+      ? dealSplits(restoredSplits(ctx.restoredPositions), this.end, ctx.subtaskIndex, ctx.parallelism)
+      : [{ next: ctx.subtaskIndex, stride: ctx.parallelism }];
+    this.splits = owned.map((s) => ({ ...s }));
   }
 
   snapshotPosition(): NexmarkPosition {
-    return { emitted: this.emitted };
-  }
-
-  /** Continues from `position` (events already emitted), e.g. after restoring a checkpoint. */
-  seek(position: number): void {
-    if (!Number.isSafeInteger(position) || position < 0) throw new RangeError(`nexmark position must be a non-negative integer, got ${position}`);
-    this.emitted = Math.min(position, this.end);
-    this.wallclockBase = undefined;
+    return { splits: this.splits.map((s) => ({ next: s.next, stride: s.stride })) };
   }
 
   async next(): Promise<ChangeBatch | null> {
     this.ctx.signal.throwIfAborted();
-    if (this.closed || this.emitted >= this.end) return null;
-    const n = Math.min(this.batchSize, this.end - this.emitted);
-    if (this.generator.config.rateLimited) await this.waitUntilDue(this.emitted + n - 1);
-    const columns = this.generator.generate(this.emitted, n);
-    this.emitted += n;
-    return ChangeBatch.fromColumns(this.arrowSchema, columns, n);
+    if (this.closed) return null;
+    const n = this.fillIndices();
+    if (n === 0) return null;
+    if (this.generator.config.rateLimited) await this.waitUntilDue(this.indices[0], this.indices[n - 1]);
+    return ChangeBatch.fromColumns(this.arrowSchema, this.generator.generateEvents(this.indices, n), n);
   }
 
   async close(): Promise<void> {
     this.closed = true;
   }
 
-  /** Sleeps until this subtask's k-th event is due; the first wait anchors the stream at the current position. */
-  private async waitUntilDue(k: number): Promise<void> {
+  /**
+   * Takes the next events of the batch from the splits, in global order, into `indices`; returns how many. One
+   * split (the usual case) is an arithmetic run; several are merged, the smallest next event first.
+   */
+  private fillIndices(): number {
+    if (this.indices.length < this.batchSize) this.indices = new Float64Array(this.batchSize);
+    const out = this.indices;
+    const splits = this.splits;
+    const end = this.end;
+    if (splits.length === 1) {
+      const s = splits[0];
+      const n = Math.min(this.batchSize, eventsLeft(s, end));
+      for (let row = 0; row < n; row++) out[row] = s.next + row * s.stride;
+      s.next += n * s.stride;
+      return n;
+    }
+    let n = 0;
+    while (n < this.batchSize) {
+      let min: { next: number; stride: number } | undefined;
+      for (const s of splits) if (s.next < end && (!min || s.next < min.next)) min = s;
+      if (!min) break;
+      out[n++] = min.next;
+      min.next += min.stride;
+    }
+    return n;
+  }
+
+  /** Sleeps until global event `last` is due; the first wait anchors the stream at event `first`. */
+  private async waitUntilDue(first: number, last: number): Promise<void> {
     const now = Date.now();
-    this.wallclockBase ??= now - this.generator.dueOffsetMs(this.emitted);
-    const wait = this.wallclockBase + this.generator.dueOffsetMs(k) - now;
+    this.wallclockBase ??= now - this.generator.dueOffsetOfEvent(first);
+    const wait = this.wallclockBase + this.generator.dueOffsetOfEvent(last) - now;
     if (wait > 0) await sleep(wait, undefined, { signal: this.ctx.signal });
   }
-}
-
-/**
- * This subtask's position in a restored job. Subtask i of p emits the events i, i + p, i + 2p, ..., so a position
- * means something only at the parallelism it was taken at.
- */
-function restoredPosition(ctx: ConnectorContext): NexmarkPosition | null {
-  const p = restoredSubtaskPosition(ctx, 'nexmark', 'Restore the job with the parallelism it had, or start the nexmark source afresh (without restoring).',
-    (q): q is NexmarkPosition => {
-      const emitted = (q as Partial<NexmarkPosition> | undefined)?.emitted;
-      return typeof emitted === 'number' && Number.isSafeInteger(emitted) && emitted >= 0;
-    });
-  return p && { emitted: p.emitted };
 }

@@ -129,10 +129,10 @@ describe('nexmark source: the event stream', () => {
     const first = reader(options, 1, 2, '128');
     await first.next();
     await first.next();
-    assert.equal(first.position(), 256);
+    const position = first.snapshotPosition();
+    assert.deepEqual(position, { splits: [{ next: 1 + 256 * 2, stride: 2 }] });
     const rest = (await drain(first)).map((b) => b.numRows).reduce((x, y) => x + y, 0);
-    const resumed = reader(options, 1, 2, '128');
-    resumed.seek(256);
+    const resumed = nexmarkSource.createReader(options, NEXMARK_SCHEMA, { ...context(1, 2, { 'table.exec.batch-size': '128' }), restoredPositions: [{ splits: [{ next: 0, stride: 2 }] }, position] });
     const again = await drain(resumed);
     assert.equal(again.reduce((n, b) => n + b.numRows, 0), rest);
     const all = await events(options, 1, 2, '128');
@@ -140,16 +140,34 @@ describe('nexmark source: the event stream', () => {
     assert.deepEqual(replayed, all.slice(256).map((e) => [e.type, e.person, e.auction, e.bid]));
   });
 
-  it('resumes from a checkpoint position at the same parallelism and refuses another parallelism', async () => {
+  it('resumes from positions at another parallelism, and from positions of an older version', async () => {
     const options = { 'events.num': '600' };
+    const restored = (positions: unknown[], p: number) => Promise.all(Array.from({ length: p }, async (_, i) =>
+      (await drain(nexmarkSource.createReader(options, NEXMARK_SCHEMA, { ...context(i, p, { 'table.exec.batch-size': '100' }), restoredPositions: positions })))
+        .flatMap((b) => rowsFromBatch(b, NEXMARK_SCHEMA))));
+    const key = (r: unknown[]) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? String(v) : v));
+    const all = (await events(options)).map((e) => [e.type, e.person, e.auction, e.bid]);
+    // Subtask 0 of 2 emitted 100 events (0, 2, ..., 198), subtask 1 none: 500 events are left.
     const first = reader(options, 0, 2, '100');
     await first.next();
-    const position = first.snapshotPosition();
-    assert.deepEqual(position, { emitted: 100 });
-    const restoredCtx = (index: number, p: number) => ({ ...context(index, p, { 'table.exec.batch-size': '100' }), restoredPositions: [position, { emitted: 0 }] });
-    const resumed = await drain(nexmarkSource.createReader(options, NEXMARK_SCHEMA, restoredCtx(0, 2)));
-    assert.deepEqual(resumed.flatMap((b) => rowsFromBatch(b, NEXMARK_SCHEMA)), (await events(options, 0, 2)).slice(100).map((e) => [e.type, e.person, e.auction, e.bid]));
-    assert.throws(() => nexmarkSource.createReader(options, NEXMARK_SCHEMA, restoredCtx(0, 3)), (e: unknown) => (e as { code?: string }).code === 'RESTORE_FAILED');
+    const positions = [first.snapshotPosition(), { splits: [{ next: 1, stride: 2 }] }];
+    const left = all.filter((_, n) => n % 2 === 1 || n >= 200);
+    for (const p of [1, 3, 4]) {
+      const parts = await restored(positions, p);
+      assert.deepEqual(parts.flat().map(key).sort(), left.map(key).sort(), `parallelism ${p}`);
+      // The unfinished splits are cut so that every subtask gets its share.
+      const counts = parts.map((x) => x.length);
+      assert.ok(Math.max(...counts) - Math.min(...counts) <= 100, `parallelism ${p}: ${counts}`);
+    }
+    // At parallelism 1 the two splits are merged in the order of the stream: event times never go back.
+    const [merged] = await restored(positions, 1);
+    const times = merged.map((r) => ((r[1] ?? r[2] ?? r[3]) as { dateTime: Date }).dateTime.getTime());
+    assert.ok(times.every((t, i) => i === 0 || t >= times[i - 1]));
+    // An older version recorded events emitted per subtask: { emitted: 100 } of subtask 0 of 2 is the same position.
+    const old = await restored([{ emitted: 100 }, { emitted: 0 }], 3);
+    assert.deepEqual(old.flat().map(key).sort(), left.map(key).sort());
+    assert.throws(() => nexmarkSource.createReader(options, NEXMARK_SCHEMA, { ...context(0, 2), restoredPositions: [{ emitted: -1 }, {}] }),
+      (e: unknown) => (e as { code?: string }).code === 'RESTORE_FAILED' && /Nexmark subtask 0/.test((e as Error).message));
   });
 
   it('with rate.limited, emits events no sooner than they are due', async () => {
