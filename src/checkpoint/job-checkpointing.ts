@@ -9,7 +9,7 @@ import type { CheckpointCommand, CheckpointReport, TaskRestore } from './checkpo
 import { deleteCheckpoint, deleteIncompleteCheckpoints, jobCheckpointsDir, resolveCheckpoint, type ResolvedCheckpoint } from './checkpoint-storage.ts';
 import { commitManifest } from './commit.ts';
 import { CheckpointCoordinator, type CheckpointStats } from './coordinator.ts';
-import { planTaskRestores } from './restore-plan.ts';
+import { planRestore, type RestoredOperator } from './restore-plan.ts';
 import { restartStrategyFrom, type RestartStrategy } from './restart-strategy.ts';
 
 /** Checkpoint and recovery figures of a job, in `job.metrics().checkpoints`. */
@@ -19,7 +19,24 @@ export interface CheckpointMetrics extends CheckpointStats {
   /** The failure that caused the last restart (`CODE: first line of the message`), or null. */
   readonly lastRestartCause: string | null;
   /** The last restore: at start (`execution.savepoint.path`) or after a restart; null when the job started afresh. */
-  readonly lastRestore: { readonly checkpointId: number; readonly path: string; readonly restoredAt: number } | null;
+  /** `startedEmpty`: operators with state that found none in the checkpoint (new ones, or dropped unclaimed state's). */
+  readonly lastRestore: { readonly checkpointId: number; readonly path: string; readonly restoredAt: number; readonly startedEmpty: readonly RestoredOperator[] } | null;
+  /** The restart strategy in force, described: `exponential-delay (1000 ms to 60000 ms, ×1.5, unlimited attempts)`. */
+  readonly restartStrategy: string;
+}
+
+/** What the restart strategy decided after a failure: the job restarts (the `restart`-th time) after `delayMs`. */
+export interface RestartDecision {
+  readonly restart: number;
+  readonly delayMs: number;
+  /** The failure that caused it. */
+  readonly cause: WeirError;
+  /** How many restarts in a row (this one included) had a failure with the same code and first line: a failure that repeats on every attempt is likely deterministic. */
+  readonly sameCauseInARow: number;
+  /** The restart strategy, described. */
+  readonly strategy: string;
+  /** The completed checkpoint the job restarts from; null: from the start (or the initial `execution.savepoint.path`). */
+  readonly fromCheckpoint: number | null;
 }
 
 export interface JobCheckpointingHooks {
@@ -41,6 +58,7 @@ export class JobCheckpointing {
   private readonly jobDir: string;
   private restarts = 0;
   private lastRestartCause: string | null = null;
+  private sameCauseInARow = 0;
   private lastRestore: CheckpointMetrics['lastRestore'] = null;
 
   /** Null when the job neither checkpoints, restores nor restarts: it then runs exactly as without this class. */
@@ -92,10 +110,10 @@ export class JobCheckpointing {
     await this.coordinator?.idle();
     const from = this.latest();
     if (!from) return null;
-    const plan = planTaskRestores(from, this.graph, this.config.get(CoreOptions.MAX_PARALLELISM), this.config.get(CheckpointOptions.IGNORE_UNCLAIMED_STATE));
+    const plan = planRestore(from, this.graph, this.config.get(CoreOptions.MAX_PARALLELISM), this.config.get(CheckpointOptions.IGNORE_UNCLAIMED_STATE));
     await commitManifest(from.manifest, this.job.baseDir);
-    this.lastRestore = { checkpointId: from.manifest.checkpointId, path: from.dir, restoredAt: Date.now() };
-    return plan;
+    this.lastRestore = { checkpointId: from.manifest.checkpointId, path: from.dir, restoredAt: Date.now(), startedEmpty: plan.startedEmpty };
+    return plan.tasks;
   }
 
   /** Whether restoring needs work before the first deployment. */
@@ -125,18 +143,22 @@ export class JobCheckpointing {
   }
 
   /**
-   * A task failed: the delay before restarting, or null when the job must fail (strategy exhausted or none, or a
-   * `table.execute()` job, whose rows already went to the caller and cannot be taken back).
+   * A task failed: when the job restarts and after what delay, or null when it must fail (strategy exhausted or
+   * none, or a `table.execute()` job, whose rows already went to the caller and cannot be taken back).
    */
-  restartDelay(cause: WeirError): number | null {
+  onFailure(cause: WeirError): RestartDecision | null {
     if (this.graph.vertices.at(-1)?.chain.at(-1)?.kind === 'collect') return null;
     const delay = this.restartStrategy.onFailure(Date.now());
-    if (delay !== null) {
-      this.restarts++;
-      this.lastRestartCause = `${cause.code}: ${cause.message.split('\n')[0]}`;
-      this.coordinator?.suspend('the job is restarting after a failure');
-    }
-    return delay;
+    if (delay === null) return null;
+    const described = `${cause.code}: ${cause.message.split('\n')[0]}`;
+    this.sameCauseInARow = described === this.lastRestartCause ? this.sameCauseInARow + 1 : 1;
+    this.restarts++;
+    this.lastRestartCause = described;
+    this.coordinator?.suspend('the job is restarting after a failure');
+    return {
+      restart: this.restarts, delayMs: delay, cause, sameCauseInARow: this.sameCauseInARow, strategy: this.restartStrategy.describe(),
+      fromCheckpoint: this.latest()?.manifest.checkpointId ?? null,
+    };
   }
 
   /**
@@ -163,7 +185,7 @@ export class JobCheckpointing {
       triggered: 0, completed: 0, failed: 0, inProgress: 0, lastCompletedId: null, lastPath: null,
       lastDurationMs: 0, lastSizeBytes: 0, lastAlignmentMs: 0, lastFailure: null,
     };
-    return { ...stats, restarts: this.restarts, lastRestartCause: this.lastRestartCause, lastRestore: this.lastRestore };
+    return { ...stats, restarts: this.restarts, lastRestartCause: this.lastRestartCause, lastRestore: this.lastRestore, restartStrategy: this.restartStrategy.describe() };
   }
 }
 
@@ -183,6 +205,7 @@ export function checkpointMetricsRaw(c: CheckpointMetrics): Record<string, numbe
     'job.lastCheckpointSize': c.lastSizeBytes,
     'job.lastCheckpointAlignmentTime': c.lastAlignmentMs,
     'job.lastCheckpointRestoreTimestamp': c.lastRestore?.restoredAt ?? -1,
+    'job.lastRestoreOperatorsStartedEmpty': c.lastRestore?.startedEmpty.length ?? 0,
     'job.numRestarts': c.restarts,
   };
 }

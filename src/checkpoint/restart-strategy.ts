@@ -1,5 +1,5 @@
 import type { Configuration } from '../config/configuration.ts';
-import { RestartOptions, type RestartStrategyKind } from '../config/options.ts';
+import { CheckpointOptions, RestartOptions, type RestartStrategyKind } from '../config/options.ts';
 
 /**
  * Decides, after each failure of a job, whether it restarts and after what delay (Flink's RestartBackoffTimeStrategy).
@@ -13,9 +13,13 @@ export interface RestartStrategy {
   describe(): string;
 }
 
-/** The restart strategy of a job from `restart-strategy.*` (Flink's keys). `random` is for the jitter (tests pin it). */
+/**
+ * The restart strategy of a job from `restart-strategy.*` (Flink's keys). `random` is for the jitter (tests pin it).
+ * Without `restart-strategy.type` it is Flink's default (1.19+): exponential-delay with its default settings when
+ * checkpointing is on, so a job that checkpoints recovers from failures without more configuration; none without.
+ */
 export function restartStrategyFrom(config: Configuration, random: () => number = Math.random): RestartStrategy {
-  const kind = config.get(RestartOptions.TYPE);
+  const kind = restartStrategyKind(config);
   switch (kind) {
     case 'none': return { kind, onFailure: () => null, describe: () => 'none' };
     case 'fixed-delay': return fixedDelay(config.get(RestartOptions.FIXED_DELAY_ATTEMPTS), config.get(RestartOptions.FIXED_DELAY_DELAY));
@@ -29,6 +33,12 @@ export function restartStrategyFrom(config: Configuration, random: () => number 
       attempts: config.get(RestartOptions.EXP_ATTEMPTS),
     }, random);
   }
+}
+
+/** `restart-strategy.type`, or its default: exponential-delay when the job checkpoints, none when it does not. */
+export function restartStrategyKind(config: Configuration): RestartStrategyKind {
+  if (config.has(RestartOptions.TYPE.key)) return config.get(RestartOptions.TYPE);
+  return config.get(CheckpointOptions.INTERVAL) > 0 ? 'exponential-delay' : 'none';
 }
 
 /** Up to `attempts` restarts in the life of the job, each after `delay` ms. */
@@ -81,6 +91,6 @@ export function exponentialDelay(s: ExponentialDelaySettings, random: () => numb
       const jitter = backoff * s.jitter * (2 * random() - 1);
       return Math.max(0, Math.round(Math.min(s.max, backoff + jitter)));
     },
-    describe: () => `exponential-delay (${s.initial} ms to ${s.max} ms, ×${s.multiplier})`,
+    describe: () => `exponential-delay (${s.initial} ms to ${s.max} ms, ×${s.multiplier}, ${s.attempts >= Number.MAX_SAFE_INTEGER ? 'unlimited attempts' : `${s.attempts} attempts`})`,
   };
 }

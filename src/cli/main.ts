@@ -8,6 +8,7 @@ import { formatCheckpointSummary, formatUdfTable } from './metrics-table.ts';
 import { stopWithSavepointOnSignal } from './savepoint-on-signal.ts';
 import { CheckpointOptions } from '../config/options.ts';
 import { trackProgress } from './progress.ts';
+import { describeRestart } from '../exec/job/restart-message.ts';
 import type { MetricsSnapshot } from '../metrics/metric-group.ts';
 import { startMetricsServer } from '../metrics/http/metrics-server.ts';
 
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--metrics-port <port>', 'serve live metrics on 127.0.0.1:<port> (/metrics Prometheus text, /metrics.json)')
     .option('--restore <dir>', 'start from a completed checkpoint or savepoint: a chk-<n> or savepoint directory, a job\'s checkpoint directory or state.checkpoints.dir (sets execution.savepoint.path)')
     .option('--stop-with-savepoint <dir>', 'on SIGINT/SIGTERM, stop the running jobs with a savepoint into <dir> (they need execution.checkpointing.interval)')
+    .option('--allow-non-restored-state', 'with --restore: drop state that no operator of the job claims (sets execution.savepoint.ignore-unclaimed-state)')
     .action(async (file: string, opts: RunOptions) => {
       exitCode = await runFile(file, opts);
     });
@@ -41,7 +43,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('-p, --parallelism <n>', 'default parallelism (sets parallelism.default)')
     .option('-D, --define <key=value...>', 'configuration options, e.g. -D python.worker.pool-size=2')
     .option('--restore <dir>', 'start the INSERT jobs from a completed checkpoint (sets execution.savepoint.path)')
-    .action(async (file: string, opts: { parallelism?: string; define?: string[]; restore?: string }) => {
+    .option('--allow-non-restored-state', 'with --restore: drop state that no operator of the job claims (sets execution.savepoint.ignore-unclaimed-state)')
+    .action(async (file: string, opts: { parallelism?: string; define?: string[]; restore?: string; allowNonRestoredState?: boolean }) => {
       const { runSqlFile } = await import('./sql-command.ts');
       exitCode = await runSqlFile(file, opts);
     });
@@ -64,7 +67,9 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-interface RunOptions { parallelism?: string; define?: string[]; quiet?: boolean; metricsPort?: string; restore?: string; stopWithSavepoint?: string }
+interface RunOptions {
+  parallelism?: string; define?: string[]; quiet?: boolean; metricsPort?: string; restore?: string; stopWithSavepoint?: string; allowNonRestoredState?: boolean;
+}
 
 async function runFile(file: string, opts: RunOptions): Promise<number> {
   // Options reach jobs through the environment, so a job file needs no CLI-specific code.
@@ -75,6 +80,7 @@ async function runFile(file: string, opts: RunOptions): Promise<number> {
     process.env[`WEIR_CONF_${d.slice(0, eq)}`] = d.slice(eq + 1);
   }
   if (opts.restore) process.env[`WEIR_CONF_${CheckpointOptions.RESTORE_PATH.key}`] = resolve(opts.restore);
+  if (opts.allowNonRestoredState) process.env[`WEIR_CONF_${CheckpointOptions.IGNORE_UNCLAIMED_STATE.key}`] = 'true';
   const jobs: Promise<void>[] = [];
   const live = new Map<string, MetricsSnapshot>();
   const server = opts.metricsPort ? await serveMetrics(Number(opts.metricsPort), live) : null;
@@ -113,6 +119,8 @@ async function serveMetrics(port: number, live: Map<string, MetricsSnapshot>): P
 }
 
 async function watch(job: JobClient, name: string, verbose: boolean, live: Map<string, MetricsSnapshot> | null): Promise<void> {
+  // Restarts are printed even with --quiet: a failure that repeats on every attempt must not go unnoticed.
+  const stopRestarts = job.onRestart((d) => process.stderr.write(`\n[${name}] ${describeRestart(d)}\n`));
   const stopProgress = verbose ? trackProgress(job, name) : () => {};
   const poll = live ? setInterval(() => { job.metrics().then((m) => live.set(name, m.raw), () => {}); }, 1000) : null;
   poll?.unref();
@@ -128,7 +136,11 @@ async function watch(job: JobClient, name: string, verbose: boolean, live: Map<s
   } catch {
     stopProgress();
     if (poll) clearInterval(poll);
-    // The failure itself reaches the user through the job file's own await.
+    // The failure itself reaches the user through the job file's own await; the summary tells how many restarts it took.
+    const checkpoints = verbose ? (await job.metrics().catch(() => null))?.checkpoints : undefined;
+    if (checkpoints) process.stderr.write(`\n[${name}] ${formatCheckpointSummary(checkpoints)}\n`);
+  } finally {
+    stopRestarts();
   }
 }
 

@@ -77,6 +77,12 @@ export const CheckpointOptions = {
     'Directory of checkpoints (one sub-directory per job); default: weir-checkpoints in the OS temp directory.', parseStringOption),
   NUM_RETAINED: option('state.checkpoints.num-retained', 1,
     'Completed checkpoints kept per job; older ones are deleted.', parseIntOption('state.checkpoints.num-retained')),
+  INCREMENTAL: option('execution.checkpointing.incremental', true,
+    'Heap keyed state: a checkpoint writes only what changed since the previous one (a delta on a chain of files in <job>/shared/); false: every checkpoint writes all state.',
+    parseBoolOption('execution.checkpointing.incremental')),
+  INCREMENTAL_MAX_DELTAS: option('execution.checkpointing.incremental.max-deltas', 50,
+    'Deltas on one full snapshot before the next checkpoint writes a full one again (bounds the files a restore reads).',
+    parseIntOption('execution.checkpointing.incremental.max-deltas')),
   RESTORE_PATH: option('execution.savepoint.path', '',
     'Start the job from this completed checkpoint: a chk-<n> directory, a job directory (its latest checkpoint) or a checkpoints root (the latest of all its jobs).',
     parseStringOption),
@@ -87,10 +93,13 @@ export const CheckpointOptions = {
 
 export type RestartStrategyKind = 'none' | 'fixed-delay' | 'exponential-delay' | 'failure-rate';
 
-/** Restart strategies after a task failure, with Flink's keys. Default: none (the job fails, as without checkpoints). */
+/**
+ * Restart strategies after a task failure, with Flink's keys. Unset, as in Flink 1.19+: exponential-delay when
+ * checkpointing is on, none (the job fails) when it is off (src/checkpoint/restart-strategy.ts).
+ */
 export const RestartOptions = {
   TYPE: option<RestartStrategyKind>('restart-strategy.type', 'none',
-    "none | fixed-delay | exponential-delay | failure-rate. A restarted job resumes from its latest completed checkpoint (or from the start without one).",
+    "none | fixed-delay | exponential-delay | failure-rate. Unset: exponential-delay when execution.checkpointing.interval is set, else none. A restarted job resumes from its latest completed checkpoint (or from the start without one).",
     enumOption('restart-strategy.type', {
       none: 'none', off: 'none', disable: 'none',
       'fixed-delay': 'fixed-delay', fixeddelay: 'fixed-delay',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { TaskRestore } from '../../checkpoint/checkpoint-messages.ts';
-import { checkpointMetricsRaw, JobCheckpointing, savepointsNeedCheckpointing } from '../../checkpoint/job-checkpointing.ts';
+import { checkpointMetricsRaw, JobCheckpointing, savepointsNeedCheckpointing, type RestartDecision } from '../../checkpoint/job-checkpointing.ts';
 import { CheckpointError } from '../../errors/errors.ts';
 import { deserializeError } from '../../errors/serialize.ts';
 import { ErrorCodes, WeirError } from '../../errors/weir-error.ts';
@@ -16,6 +16,7 @@ import { Configuration } from '../../config/configuration.ts';
 import { CoreOptions } from '../../config/options.ts';
 import { portsOf, wireTasks, type WiredJob } from './wire-tasks.ts';
 import { acquireSlotThread, releaseSlotThread, type SlotThreadOptions } from './slot-pool.ts';
+import { describeRestart } from './restart-message.ts';
 
 export type JobStatus = 'RUNNING' | 'FINISHED' | 'CANCELED' | 'FAILED';
 
@@ -83,8 +84,9 @@ export class JobClient {
   /** Threads this job no longer talks to: exited, or handed back to the slot pool. */
   private readonly exited = new Set<Worker>();
   private readonly checkpointing: JobCheckpointing | null;
-  /** Ends the wait before a restart early (the job was cancelled meanwhile). */
+  /** Ends the wait before a restart early (the job was cancelled or failed meanwhile). */
   private wakeRestart: (() => void) | null = null;
+  private readonly restartListeners = new Set<(decision: RestartDecision) => void>();
   readonly clientPort;
 
   constructor(readonly graph: JobGraph, settings: Omit<JobSettings, 'jobId'>) {
@@ -107,6 +109,16 @@ export class JobClient {
   }
 
   get currentStatus(): JobStatus { return this.status; }
+
+  /**
+   * Calls `listener` each time the job fails and its restart strategy restarts it (cause, restart number, delay).
+   * While no listener is registered, each restart is reported on stderr instead, so repeated failures never go
+   * unnoticed. Returns a function removing the listener.
+   */
+  onRestart(listener: (decision: RestartDecision) => void): () => void {
+    this.restartListeners.add(listener);
+    return () => this.restartListeners.delete(listener);
+  }
 
   done(): Promise<JobResult> { return this.donePromise; }
 
@@ -174,6 +186,7 @@ export class JobClient {
   /** Deploys after restoring: at start from `execution.savepoint.path`, or after a restart. */
   private async redeploy(wired: WiredJob | null): Promise<void> {
     try {
+      if (this.status !== 'RUNNING') { await this.finish(); return; }
       const restores = await this.checkpointing!.restores();
       if (this.status !== 'RUNNING') { await this.finish(); return; }
       this.finalMetrics.clear();
@@ -275,14 +288,25 @@ export class JobClient {
   /** A task or thread of `attempt` failed: restart per the restart strategy, or fail the job. */
   private onFailure(attempt: Attempt, error: WeirError): void {
     if (attempt !== this.attempt || attempt.abandoned || this.failure || this.status !== 'RUNNING') return;
-    const delay = this.checkpointing?.restartDelay(error) ?? null;
-    if (delay === null) this.fail(error);
-    else void this.restart(attempt, delay);
+    const decision = this.checkpointing?.onFailure(error) ?? null;
+    if (decision === null) { this.fail(error); return; }
+    this.announceRestart(decision);
+    void this.restart(attempt, decision.delayMs);
   }
 
-  /** Cancels every task of the failed attempt, waits for them to close, then deploys again from the checkpoint. */
+  private announceRestart(decision: RestartDecision): void {
+    if (this.restartListeners.size === 0) process.stderr.write(`weir: job ${this.job.jobName} ${describeRestart(decision)}\n`);
+    for (const listener of this.restartListeners) listener(decision);
+  }
+
+  /**
+   * Cancels every task of the failed attempt, waits for them to close, then deploys again from the checkpoint. A
+   * cancel (or a failure for good) at any point of this ends the wait at once.
+   */
   private async restart(attempt: Attempt, delay: number): Promise<void> {
     attempt.abandoned = true;
+    let timer: NodeJS.Timeout | undefined;
+    const woken = new Promise<void>((resolve) => { this.wakeRestart = () => { clearTimeout(timer); resolve(); }; });
     for (const slot of attempt.slots) {
       if (!this.exited.has(slot.worker)) slot.worker.postMessage({ type: 'cancel', jobId: this.jobId } satisfies SlotCommand);
     }
@@ -292,10 +316,10 @@ export class JobClient {
       this.detach(slot);
       await slot.worker.terminate();
     }));
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, delay);
-      this.wakeRestart = () => { clearTimeout(timer); resolve(); };
-    });
+    if (this.status === 'RUNNING') {
+      await Promise.race([woken, new Promise<void>((resolve) => { timer = setTimeout(resolve, delay); })]);
+    }
+    clearTimeout(timer);
     this.wakeRestart = null;
     await this.redeploy(null);
   }
@@ -304,6 +328,7 @@ export class JobClient {
     if (this.failure || this.status === 'FINISHED') return;
     this.failure = error;
     this.status = 'FAILED';
+    this.wakeRestart?.();
     this.broadcast({ type: 'cancel', jobId: this.jobId });
     void this.checkpointing?.stopped(false).catch(() => undefined);
     // Tasks get a grace period to close their operators (and kill UDF workers) before their threads are stopped.
