@@ -45,6 +45,11 @@ export interface TaskDecline {
   readonly checkpointId: number;
   readonly taskId: string;
   readonly reason: string;
+  /**
+   * Why, for `execution.checkpointing.tolerable-failed-checkpoints` (src/checkpoint/failure-manager.ts): absent, a
+   * task error (it counts); `subsumed` (a newer barrier overtook the alignment) and `not-checkpointing` do not.
+   */
+  readonly kind?: 'task-error' | 'subsumed' | 'not-checkpointing';
 }
 
 /** Job → tasks. `trigger` matters to source tasks only (they inject the barrier); the others act on all tasks. */

@@ -4,6 +4,7 @@ import type { JobGraph } from '../plan/physical/job-graph.ts';
 import type { CheckpointCommand, CheckpointReport, TaskAck } from './checkpoint-messages.ts';
 import { checkpointDir, deleteCheckpoint, deleteIncompleteCheckpoints, moveToSavepoint, retainCheckpoints, writeManifest, type ResolvedCheckpoint } from './checkpoint-storage.ts';
 import { buildManifest, type CheckpointManifest, type ManifestInput } from './manifest.ts';
+import { CheckpointFailureManager, type CheckpointFailureKind } from './failure-manager.ts';
 
 export interface CoordinatorSettings {
   readonly jobId: string;
@@ -20,6 +21,11 @@ export interface CoordinatorSettings {
   readonly retained: number;
   /** The late-data side output's table, when the job has one (its committables are committed like a sink's). */
   readonly lateRecordsSink?: ManifestInput['lateRecordsSink'];
+  /**
+   * `execution.checkpointing.tolerable-failed-checkpoints`: consecutive failed checkpoints (timeouts, task or I/O
+   * errors) after which the job fails over through {@link CoordinatorTransport.failover}. Undefined: never.
+   */
+  readonly tolerableFailures?: number;
 }
 
 /** How the coordinator reaches the running job. */
@@ -30,6 +36,8 @@ export interface CoordinatorTransport {
   commit(manifest: CheckpointManifest): Promise<void>;
   /** A completed checkpoint could not be committed: the job must fail (its output would be incomplete). */
   fatal(error: unknown): void;
+  /** More checkpoints failed in a row than tolerated: the job fails, and its restart strategy applies. */
+  failover?(error: CheckpointError): void;
 }
 
 /** Checkpoint figures for `job.metrics()`. */
@@ -99,8 +107,12 @@ export class CheckpointCoordinator {
     lastDurationMs: 0, lastSizeBytes: 0, lastAlignmentMs: 0, lastFailure: null,
   };
 
+  private readonly failures: CheckpointFailureManager | null;
+
   /** `restored`: the checkpoint the job starts from; numbering continues after it. */
   constructor(private readonly settings: CoordinatorSettings, private readonly transport: CoordinatorTransport, restored: ResolvedCheckpoint | null = null) {
+    const failover = transport.failover?.bind(transport);
+    this.failures = settings.tolerableFailures !== undefined && failover ? new CheckpointFailureManager(settings.tolerableFailures, failover) : null;
     this.latest = restored;
     this.nextId = (restored?.manifest.checkpointId ?? 0) + 1;
     this.sourceTasks = new Set(settings.graph.vertices
@@ -128,7 +140,7 @@ export class CheckpointCoordinator {
   suspend(reason: string): void {
     this.running = false;
     this.clearTimer();
-    for (const p of [...this.pending.values()]) this.abort(p, reason);
+    for (const p of [...this.pending.values()]) this.abort(p, reason, 'suspended');
   }
 
   /** Waits for checkpoints being completed (manifest, commit, retention) to settle. */
@@ -163,7 +175,7 @@ export class CheckpointCoordinator {
     const triggeredAt = Date.now();
     const timeout = setTimeout(() => {
       const p = this.pending.get(id);
-      if (p) this.abort(p, `timed out after ${this.settings.timeout} ms (execution.checkpointing.timeout)`);
+      if (p) this.abort(p, `timed out after ${this.settings.timeout} ms (execution.checkpointing.timeout)`, 'expired');
     }, this.settings.timeout);
     timeout.unref();
     const acks = new Map([...this.finals].filter(([t]) => this.finished.has(t)).map(([t, ack]) => [t, { ...ack, checkpointId: id }]));
@@ -185,7 +197,7 @@ export class CheckpointCoordinator {
       }
       case 'decline': {
         const p = this.pending.get(report.decline.checkpointId);
-        if (p) this.abort(p, `declined by task ${report.decline.taskId}: ${report.decline.reason}`);
+        if (p) this.abort(p, `declined by task ${report.decline.taskId}: ${report.decline.reason}`, report.decline.kind ?? 'task-error');
         return;
       }
       case 'final':
@@ -209,7 +221,7 @@ export class CheckpointCoordinator {
     for (const p of [...this.pending.values()]) {
       if (p.acks.has(taskId)) continue;
       if (!final) {
-        this.abort(p, `task ${taskId} finished before acknowledging it`);
+        this.abort(p, `task ${taskId} finished before acknowledging it`, 'task-finished');
         continue;
       }
       p.acks.set(taskId, { ...final, checkpointId: p.id });
@@ -248,7 +260,7 @@ export class CheckpointCoordinator {
     clearTimeout(p.timeout);
     this.completing = this.completing.then(async () => {
       if (this.stopAt !== null && p.id > this.stopAt) {
-        this.recordFailure(p.id, `the job stops with savepoint ${this.stopAt}`);
+        this.recordFailure(p, `the job stops with savepoint ${this.stopAt}`, 'suspended');
         void deleteCheckpoint(checkpointDir(this.settings.jobDir, p.id)).catch(() => undefined);
         return;
       }
@@ -256,7 +268,7 @@ export class CheckpointCoordinator {
         const manifest = this.manifest(p.id, false, p.triggeredAt, p.acks.values(), p.savepoint ? 'savepoint' : 'checkpoint');
         // An older checkpoint still pending is subsumed: this one includes everything it would have.
         for (const older of [...this.pending.values()]) {
-          if (older.id < p.id && !older.savepoint) this.abort(older, `subsumed by checkpoint ${p.id}`);
+          if (older.id < p.id && !older.savepoint) this.abort(older, `subsumed by checkpoint ${p.id}`, 'subsumed');
         }
         this.stats.lastAlignmentMs = Math.max(0, ...[...p.acks.values()].map((a) => a.alignmentMs));
         const path = await this.persist(manifest, p.triggeredAt, p.savepoint);
@@ -267,7 +279,7 @@ export class CheckpointCoordinator {
         this.transport.send({ action: 'complete', checkpointId: p.id });
         p.savepoint?.resolve(path);
       } catch (e) {
-        this.recordFailure(p.id, e instanceof Error ? e.message : String(e));
+        this.recordFailure(p, `could not be written: ${e instanceof Error ? e.message : String(e)}`, 'io-error');
         p.savepoint?.reject(e);
         void deleteCheckpoint(checkpointDir(this.settings.jobDir, p.id)).catch(() => undefined);
       }
@@ -287,6 +299,7 @@ export class CheckpointCoordinator {
     // Never backwards (an older savepoint completing late): its output is committed, so restores start after it.
     if (!this.latest || manifest.checkpointId > this.latest.manifest.checkpointId) this.latest = { dir, manifest };
     Object.assign(this.stats, { completed: this.stats.completed + 1, lastCompletedId: manifest.checkpointId, lastPath: dir });
+    this.failures?.onCompleted(manifest.checkpointId);
     // The final checkpoint holds no state: duration and size stay those of the last periodic one.
     if (!manifest.final) Object.assign(this.stats, { lastDurationMs: Date.now() - triggeredAt, lastSizeBytes: manifest.sizeBytes });
     try {
@@ -306,10 +319,10 @@ export class CheckpointCoordinator {
     return buildManifest({ checkpointId: id, jobId, jobName, graph, maxParallelism, final, triggeredAt, completedAt: Date.now(), acks, kind, lateRecordsSink });
   }
 
-  private abort(p: PendingCheckpoint, reason: string): void {
+  private abort(p: PendingCheckpoint, reason: string, kind: CheckpointFailureKind): void {
     if (!this.pending.delete(p.id)) return;
     clearTimeout(p.timeout);
-    this.recordFailure(p.id, reason);
+    this.recordFailure(p, reason, kind);
     p.savepoint?.reject(new CheckpointError(`Savepoint (checkpoint ${p.id}) failed: ${reason}`, {}, ErrorCodes.CHECKPOINT_FAILED));
     this.transport.send({ action: 'abort', checkpointId: p.id });
     void deleteCheckpoint(checkpointDir(this.settings.jobDir, p.id)).catch(() => undefined);
@@ -317,9 +330,11 @@ export class CheckpointCoordinator {
     this.scheduleNext();
   }
 
-  private recordFailure(id: number, reason: string): void {
+  /** Counts a failed checkpoint; a checkpoint (not a savepoint) also counts against the tolerable failures. */
+  private recordFailure(p: PendingCheckpoint, reason: string, kind: CheckpointFailureKind): void {
     this.stats.failed++;
-    this.stats.lastFailure = `checkpoint ${id}: ${reason}`;
+    this.stats.lastFailure = `checkpoint ${p.id}: ${reason}`;
+    if (!p.savepoint) this.failures?.onFailure(p.id, kind, reason);
   }
 
   /** Arms the periodic trigger for the earliest time allowed by the interval and the min pause. */

@@ -44,6 +44,8 @@ export interface JobCheckpointingHooks {
   send(command: CheckpointCommand): void;
   /** A completed checkpoint could not be committed: fail the job. */
   fatal(error: unknown): void;
+  /** More checkpoints failed in a row than tolerated: fail the job over (its restart strategy applies). */
+  failover(error: WeirError): void;
 }
 
 /**
@@ -90,10 +92,12 @@ export class JobCheckpointing {
       maxConcurrent: Math.max(1, config.get(CheckpointOptions.MAX_CONCURRENT)),
       retained: Math.max(1, config.get(CheckpointOptions.NUM_RETAINED)),
       lateRecordsSink: job.lateRecordsSink,
+      tolerableFailures: Math.max(0, config.get(CheckpointOptions.TOLERABLE_FAILED)),
     }, {
       send: hooks.send,
       commit: (manifest) => commitManifest(manifest, job.baseDir),
       fatal: hooks.fatal,
+      failover: hooks.failover,
     }, this.restoredFrom) : null;
   }
 

@@ -7,7 +7,7 @@ import { encodeSnapshot, type StateSnapshot } from '../state/snapshot.ts';
 import type { KeyGroupTimers } from '../time/timer-service.ts';
 import type { ProcessingTimeService } from '../time/processing-time.ts';
 import { BarrierAligner, type Barrier } from './barrier-aligner.ts';
-import type { CheckpointCommand, CheckpointReport, OperatorAck, TaskAck } from './checkpoint-messages.ts';
+import type { CheckpointCommand, CheckpointReport, OperatorAck, TaskAck, TaskDecline } from './checkpoint-messages.ts';
 import { checkpointDir, jobCheckpointsDir, stateFileName, writeStateFile } from './checkpoint-storage.ts';
 import type { CheckpointableChain, CheckpointableOperator } from './checkpointable.ts';
 import { encodeOperatorState } from './operator-state.ts';
@@ -115,7 +115,7 @@ export class TaskCheckpointer {
   /** The task's input, with barriers aligned across its channels. */
   align(gate: InputGate): BarrierAligner {
     this.aligner = new BarrierAligner(gate, {
-      aborted: (checkpointId, reason) => this.decline(checkpointId, reason),
+      aborted: (checkpointId, reason) => this.decline(checkpointId, reason, 'subsumed'),
     });
     return this.aligner;
   }
@@ -133,7 +133,7 @@ export class TaskCheckpointer {
         const trigger = this.triggers.shift();
         if (!trigger) return;
         if (!reader.snapshotPosition) {
-          this.decline(trigger.checkpointId, `source ${operatorId} cannot record its read position (it is not replayable)`);
+          this.decline(trigger.checkpointId, `source ${operatorId} cannot record its read position (it is not replayable)`, 'not-checkpointing');
           return;
         }
         const barrier: Barrier = { kind: 'barrier', checkpointId: trigger.checkpointId, timestamp: trigger.timestamp, savepoint: false };
@@ -250,8 +250,8 @@ export class TaskCheckpointer {
     return { checkpointId, taskId, vertexId, subtaskIndex, operators, alignmentMs, syncMs, asyncMs, bytes };
   }
 
-  private decline(checkpointId: number, reason: string): void {
-    this.report({ kind: 'decline', decline: { checkpointId, taskId: this.identity.taskId, reason } });
+  private decline(checkpointId: number, reason: string, kind: TaskDecline['kind'] = 'task-error'): void {
+    this.report({ kind: 'decline', decline: { checkpointId, taskId: this.identity.taskId, reason, kind } });
   }
 }
 

@@ -101,6 +101,7 @@ export class JobClient {
     this.checkpointing = JobCheckpointing.create(graph, this.job, {
       send: (command) => this.broadcast({ type: 'checkpoint', jobId: this.jobId, command }),
       fatal: (e) => this.fail(asWeirError(e)),
+      failover: (e) => { if (this.attempt) this.onFailure(this.attempt, e); },
     });
     const wired = wireTasks(graph);
     this.clientPort = wired.clientPort;
