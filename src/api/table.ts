@@ -5,6 +5,7 @@ import type { BoundExpression, Expression } from '../expr/expression.ts';
 import { resolveExpression } from '../expr/index.ts';
 import type { LogicalNode } from '../plan/logical/logical-node.ts';
 import { projectedColumn } from '../plan/time-attributes.ts';
+import { withOperatorUid } from '../plan/logical/assign-uid.ts';
 import { typesEqual, withNullable } from '../types/data-type.ts';
 import { Schema, type Column } from '../types/schema.ts';
 import type { TableEnvironment } from './table-environment.ts';
@@ -192,6 +193,18 @@ export class Table {
   distinct(): Table {
     return this.derive({ kind: 'distinct', schema: this.schema, input: this.plan });
   }
+
+  /**
+   * Gives the operator producing this table a uid: the name under which its state is saved in checkpoints and
+   * savepoints, so a job restored after its query changed still finds it (Flink's DataStream `uid()`). Projections
+   * and filters on top are looked through: on `t.groupBy('k').select(...)` the uid names the aggregation, on a join
+   * the join, on a scanned table its source. Without one, operators get uids generated from their table names and
+   * their place in the pipeline (docs/checkpoints.md, "Operator uids"). A uid must be unique within a job.
+   *
+   * @example
+   * env.from('orders').groupBy('customer').select(col('customer'), col('amount').sum().as('total')).uid('totals-per-customer')
+   */
+  uid(name: string): Table { return this.derive(withOperatorUid(this.plan, name)); }
 
   /** Runs the query and streams its rows back (see {@link TableResult}). */
   execute(): TableResult { return this.env.executeTable(this); }

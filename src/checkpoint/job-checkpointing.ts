@@ -7,7 +7,7 @@ import type { JobSettings } from '../exec/task/task-spec.ts';
 import type { JobGraph } from '../plan/physical/job-graph.ts';
 import type { CheckpointCommand, CheckpointReport, TaskRestore } from './checkpoint-messages.ts';
 import { deleteCheckpoint, deleteIncompleteCheckpoints, jobCheckpointsDir, resolveCheckpoint, type ResolvedCheckpoint } from './checkpoint-storage.ts';
-import { commitManifest } from './commit.ts';
+import { abortUncommitted, commitManifest } from './commit.ts';
 import { CheckpointCoordinator, type CheckpointStats } from './coordinator.ts';
 import { planRestore, type RestoredOperator } from './restore-plan.ts';
 import { restartStrategyFrom, type RestartStrategy } from './restart-strategy.ts';
@@ -113,9 +113,15 @@ export class JobCheckpointing {
   async restores(): Promise<Map<string, TaskRestore> | null> {
     await this.coordinator?.idle();
     const from = this.latest();
-    if (!from) return null;
+    // Hidden output of a failed attempt of this job (or of the job restored from) that no checkpoint committed.
+    const orphans = (jobIds: string[]) => abortUncommitted(this.graph, this.job.lateRecordsSink, jobIds, this.job.baseDir);
+    if (!from) {
+      await orphans([this.job.jobId]);
+      return null;
+    }
     const plan = planRestore(from, this.graph, this.config.get(CoreOptions.MAX_PARALLELISM), this.config.get(CheckpointOptions.IGNORE_UNCLAIMED_STATE));
     await commitManifest(from.manifest, this.job.baseDir);
+    await orphans([this.job.jobId, from.manifest.jobId]);
     this.lastRestore = { checkpointId: from.manifest.checkpointId, path: from.dir, restoredAt: Date.now(), startedEmpty: plan.startedEmpty };
     return plan.tasks;
   }
@@ -172,6 +178,7 @@ export class JobCheckpointing {
   async finished(): Promise<void> {
     if (!this.coordinator) return;
     await this.coordinator.finalCheckpoint();
+    await abortUncommitted(this.graph, this.job.lateRecordsSink, [this.job.jobId], this.job.baseDir);
     await deleteCheckpoint(this.jobDir);
   }
 

@@ -8,8 +8,8 @@ import { CheckpointError } from '../errors/errors.ts';
 import { ErrorCodes } from '../errors/weir-error.ts';
 import type { JobGraph } from '../plan/physical/job-graph.ts';
 import type { PhysicalNode } from '../plan/physical/physical-node.ts';
-import type { KeyGroupRange } from '../state/key-groups.ts';
-import type { StateFileRef, TaskAck } from './checkpoint-messages.ts';
+import { operatorStateSchema, type StateSchema } from './state-schema.ts';
+import type { KeyedStateFileRef, StateFileRef, TaskAck } from './checkpoint-messages.ts';
 
 export const CHECKPOINT_FORMAT = 'weir-checkpoint';
 /** Bumped on any change readers of older versions would misread. */
@@ -41,9 +41,12 @@ export interface CheckpointManifest {
 }
 
 export interface OperatorManifest {
-  /** The plan node id (stable for the same query). */
+  /** The plan node id (stable for the same query; names the state files). */
   readonly id: string;
-  /** A user-assigned uid; reserved (null) until operators can be given one. */
+  /**
+   * The operator's uid, user-assigned or generated (src/plan/physical/operator-uids.ts): what a restore matches
+   * operators by. Null in checkpoints written before uids; those are matched by id and signature.
+   */
   readonly uid: string | null;
   readonly kind: string;
   readonly name: string;
@@ -51,6 +54,8 @@ export interface OperatorManifest {
   readonly signature: string;
   readonly vertexId: string;
   readonly parallelism: number;
+  /** What its state looks like (src/checkpoint/state-schema.ts), checked on restore; absent without state. */
+  readonly stateSchema?: StateSchema;
   /** Sinks: what commits their committables. */
   readonly sink?: { readonly connector: string; readonly options: ConnectorOptions };
   readonly subtasks: readonly SubtaskManifest[];
@@ -58,7 +63,8 @@ export interface OperatorManifest {
 
 export interface SubtaskManifest {
   readonly subtask: number;
-  readonly keyedState?: StateFileRef & { readonly keyGroupRange: KeyGroupRange };
+  /** Its keyed state; incremental checkpoints name a chain of shared files (see KeyedStateFileRef). */
+  readonly keyedState?: KeyedStateFileRef;
   readonly timers?: StateFileRef;
   readonly operatorState?: StateFileRef;
   readonly sourcePosition?: unknown;
@@ -117,14 +123,16 @@ export function buildManifest(input: ManifestInput): CheckpointManifest {
   for (const v of input.graph.vertices) {
     for (const node of v.chain) {
       const subtasks = (byOperator.get(node.id) ?? []).sort((a, b) => a.subtask - b.subtask);
+      const stateSchema = operatorStateSchema(node);
       operators.push({
         id: node.id,
-        uid: null,
+        uid: node.uid ?? null,
         kind: node.kind,
         name: node.name,
         signature: operatorSignature(node),
         vertexId: v.id,
         parallelism: v.parallelism,
+        ...(stateSchema ? { stateSchema } : {}),
         ...(node.kind === 'sink' ? { sink: { connector: node.connector, options: node.options } } : {}),
         subtasks,
       });

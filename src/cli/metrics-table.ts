@@ -44,6 +44,8 @@ export function formatCheckpointSummary(c: CheckpointMetrics): string {
   if (c.completed > 0) line += `; last took ${c.lastDurationMs.toFixed(0)} ms, ${formatBytes(c.lastSizeBytes)}, alignment ${c.lastAlignmentMs.toFixed(1)} ms`;
   line += `; restarts: ${c.restarts}${c.lastRestartCause ? ` (last: ${c.lastRestartCause})` : ''}`;
   if (c.lastRestore) line += `; restored from chk-${c.lastRestore.checkpointId} (${c.lastRestore.path})`;
+  const empty = c.lastRestore?.startedEmpty ?? [];
+  if (empty.length) line += `\n  started empty (no state in the checkpoint): ${empty.map((o) => `${o.name} [uid ${o.uid}]`).join(', ')}`;
   if (c.lastFailure) line += `\n  last failed checkpoint: ${c.lastFailure}`;
   return line;
 }

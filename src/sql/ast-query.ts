@@ -29,6 +29,8 @@ export interface SelectQuery {
   readonly groupBy?: readonly GroupingElement[];
   readonly having?: SqlExpr;
   readonly windows?: readonly NamedWindow[];
+  /** `SELECT /*+ UID('name') *\/`: the uid of the operator this SELECT produces (see src/sql/parser/hints.ts). */
+  readonly uid?: string;
   readonly pos: SourcePos;
 }
 

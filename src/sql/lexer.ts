@@ -1,5 +1,5 @@
 import { SqlParseError } from './errors.ts';
-import { SYMBOLS, type SourcePos, type Token } from './tokens.ts';
+import { SYMBOLS, type HintComment, type SourcePos, type Token } from './tokens.ts';
 
 const QUOTE_HINT = "Flink uses single quotes for strings ('text') and backticks for identifiers (`name`).";
 
@@ -17,6 +17,8 @@ class Lexer {
   private line = 1;
   private lineStart = 0;
   private readonly out: Token[] = [];
+  /** Hint comments waiting for the next token. */
+  private hints: HintComment[] = [];
 
   constructor(private readonly sql: string) {}
 
@@ -49,6 +51,7 @@ class Lexer {
         const start = this.pos();
         const end = s.indexOf('*/', this.i + 2);
         if (end < 0) throw new SqlParseError("Unterminated comment: '/*' is never closed by '*/'", s, start);
+        if (s[this.i + 2] === '+') this.hints.push({ text: s.slice(this.i + 3, end), pos: { ...start, column: start.column + 3, offset: start.offset + 3 } });
         this.advanceTo(end + 2);
       } else return true;
     }
@@ -116,6 +119,8 @@ class Lexer {
   }
 
   private push(kind: Token['kind'], value: string, pos: SourcePos): void {
-    this.out.push({ kind, value, upper: kind === 'word' ? value.toUpperCase() : value, pos, end: this.i });
+    const hints = this.hints.length > 0 ? { hints: this.hints } : {};
+    if (this.hints.length > 0) this.hints = [];
+    this.out.push({ kind, value, upper: kind === 'word' ? value.toUpperCase() : value, pos, end: this.i, ...hints });
   }
 }

@@ -33,6 +33,14 @@ export interface Token {
   readonly pos: SourcePos;
   /** Offset just past the token's last character. */
   readonly end: number;
+  /** Hint comments (`/*+ … *\/`) right before this token, e.g. after SELECT; other comments are dropped. */
+  readonly hints?: readonly HintComment[];
+}
+
+/** A hint comment's text between `/*+` and `*\/`, and where that text starts. */
+export interface HintComment {
+  readonly text: string;
+  readonly pos: SourcePos;
 }
 
 /** Multi-character symbols, longest first so the lexer can match greedily. */

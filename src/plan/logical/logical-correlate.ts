@@ -15,6 +15,8 @@ export type CorrelateJoinType = 'inner' | 'left';
 export interface LogicalCorrelate {
   readonly kind: 'correlate';
   readonly schema: Schema;
+  /** See LogicalBase.uid in logical-node.ts. */
+  readonly uid?: string;
   readonly input: LogicalNode;
   readonly program: UdfProgram;
   readonly joinType: CorrelateJoinType;

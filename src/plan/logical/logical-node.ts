@@ -12,6 +12,8 @@ import type { OverFrame } from '../over-frame.ts';
  */
 interface LogicalBase {
   readonly schema: Schema;
+  /** A user-assigned operator uid (`table.uid()`, SQL `/*+ UID('…') *\/`), carried to the physical node. */
+  readonly uid?: string;
 }
 
 export interface LogicalSource extends LogicalBase {

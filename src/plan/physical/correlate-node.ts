@@ -9,6 +9,8 @@ import type { CorrelateJoinType } from '../logical/logical-correlate.ts';
 export interface CorrelateNode {
   readonly kind: 'correlate';
   readonly id: string;
+  /** See NodeBase.uid in physical-node.ts. */
+  readonly uid?: string;
   /** `PythonCorrelate(invocation=[split(line)], joinType=[INNER])`. */
   readonly name: string;
   /** Input columns then the function's result columns. */

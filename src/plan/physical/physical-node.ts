@@ -14,6 +14,11 @@ import type { CorrelateNode } from './correlate-node.ts';
 interface NodeBase {
   /** Unique within the job; stable across runs of the same plan (used for metrics and later for state). */
   readonly id: string;
+  /**
+   * The operator's uid: identifies its state in checkpoints and savepoints across changes to the query. The user's
+   * (`table.uid()`, SQL `/*+ UID('…') *\/`) or generated (src/plan/physical/operator-uids.ts); set by `planJob`.
+   */
+  readonly uid?: string;
   /** Display name, e.g. `Calc(select=[a, b + 1])`. */
   readonly name: string;
   readonly outputSchema: readonly Column[];
@@ -21,6 +26,8 @@ interface NodeBase {
 
 export interface SourceNode extends NodeBase {
   readonly kind: 'source';
+  /** The catalog table read (names the operator's generated uid); absent in hand-built plans. */
+  readonly table?: string;
   readonly connector: string;
   readonly options: ConnectorOptions;
 }
@@ -63,6 +70,8 @@ export interface UnionNode extends NodeBase {
 
 export interface SinkNode extends NodeBase {
   readonly kind: 'sink';
+  /** The catalog table written (`(anonymous)` for a descriptor); names the pipeline's generated uids. */
+  readonly table?: string;
   readonly connector: string;
   readonly options: ConnectorOptions;
 }

@@ -9,6 +9,7 @@ import { checkUdafCalls } from '../udaf-calls.ts';
 import { describeOverAggregate, isBoundedFrame } from '../over-frame.ts';
 import { checkChangelogOver } from '../over-changelog-calls.ts';
 import { chainOperators, type PlannedNode } from './chain-operators.ts';
+import { assignOperatorUids } from './operator-uids.ts';
 import type { JobGraph, Partitioning } from './job-graph.ts';
 import type { PhysicalNode } from './physical-node.ts';
 import { planWindowed } from './plan-windowed.ts';
@@ -37,11 +38,13 @@ export function planJob(root: LogicalNode | readonly LogicalNode[], config: Conf
       [{ from: top, partitioning: { kind: 'global' } }],
     );
   }
-  return chainOperators(planner.nodes, roots.every(isBounded), config.get(CoreOptions.OPERATOR_CHAINING));
+  return chainOperators(assignOperatorUids(planner.nodes, planner.userUids), roots.every(isBounded), config.get(CoreOptions.OPERATOR_CHAINING));
 }
 
 class PhysicalPlanner {
   readonly nodes: PlannedNode[] = [];
+  /** Uids the user gave (`table.uid()`, a SQL UID hint), by the node planned for the logical node. */
+  readonly userUids = new Map<PlannedNode, string>();
   private counter = 0;
   private readonly parallelism: number;
   private readonly maxParallelism: number;
@@ -60,11 +63,17 @@ class PhysicalPlanner {
   }
 
   plan(node: LogicalNode): PlannedNode {
+    const planned = this.planNode(node);
+    if (node.uid !== undefined) this.userUids.set(planned, node.uid);
+    return planned;
+  }
+
+  private planNode(node: LogicalNode): PlannedNode {
     const id = this.nextId();
     const outputSchema = node.schema.columns;
     switch (node.kind) {
       case 'source':
-        return this.add({ kind: 'source', id, name: `Source(${node.table}, connector=${node.connector})`, outputSchema, connector: node.connector, options: node.options }, this.parallelism, []);
+        return this.add({ kind: 'source', id, name: `Source(${node.table}, connector=${node.connector})`, table: node.table, outputSchema, connector: node.connector, options: node.options }, this.parallelism, []);
       case 'values':
         return this.add({ kind: 'values', id, name: `Values(rows=${node.rows.length})`, outputSchema, rows: node.rows }, 1, []);
       case 'calc': {
@@ -103,7 +112,7 @@ class PhysicalPlanner {
       }
       case 'sink': {
         const input = this.plan(node.input);
-        return this.add({ kind: 'sink', id, name: `Sink(${node.table}, connector=${node.connector})`, outputSchema, connector: node.connector, options: node.options }, input.parallelism, [this.forward(input)]);
+        return this.add({ kind: 'sink', id, name: `Sink(${node.table}, connector=${node.connector})`, table: node.table, outputSchema, connector: node.connector, options: node.options }, input.parallelism, [this.forward(input)]);
       }
       case 'aggregate': {
         checkUdafCalls(node.aggregates, 'GROUP BY', producesUpdates(node.input));

@@ -3,6 +3,7 @@ import { isReserved } from '../tokens.ts';
 import type { Cursor } from './cursor.ts';
 import { parseExpr, parseExprList } from './expression.ts';
 import { parseFrom } from './from.ts';
+import { selectUidHint } from './hints.ts';
 import { parseOrderItems, windowSpec } from './functions.ts';
 
 /** True when a query (`SELECT`, `WITH`, `VALUES`) starts `ahead` tokens from the cursor. */
@@ -106,6 +107,7 @@ export function values(p: Cursor): ValuesQuery {
 
 function select(p: Cursor): SelectQuery {
   const start = p.next();
+  const uid = selectUidHint(p);
   const distinct = p.acceptWord('DISTINCT') !== undefined;
   if (!distinct) p.acceptWord('ALL');
   const items: SelectItem[] = [];
@@ -135,7 +137,7 @@ function select(p: Cursor): SelectQuery {
   return {
     kind: 'select', distinct, items,
     ...(from ? { from } : {}), ...(where ? { where } : {}), ...(groupBy ? { groupBy } : {}),
-    ...(having ? { having } : {}), ...(windows ? { windows } : {}), pos: start.pos,
+    ...(having ? { having } : {}), ...(windows ? { windows } : {}), ...(uid !== undefined ? { uid } : {}), pos: start.pos,
   };
 }
 

@@ -8,6 +8,7 @@ import { planSetOperation } from './set-planner.ts';
 import { planOrderBy } from './sort-planner.ts';
 import { uniqueNames, type RelPlan } from './scope.ts';
 import { planValues } from './values-planner.ts';
+import { withOperatorUid } from '../../plan/logical/assign-uid.ts';
 
 /**
  * Plans a query to a relation. The result may still carry a pending Top-N (a ROW_NUMBER subquery) that only the
@@ -15,7 +16,7 @@ import { planValues } from './values-planner.ts';
  */
 export function planQueryRel(ctx: PlannerContext, q: Query): RelPlan {
   switch (q.kind) {
-    case 'select': return planSelect(ctx, q);
+    case 'select': return q.uid === undefined ? planSelect(ctx, q) : withSelectUid(planSelect(ctx, q), q.uid);
     case 'values': return planValues(ctx, q);
     case 'setOperation': return planSetOperation(ctx, q);
     case 'orderBy': return planOrderBy(ctx, q);
@@ -55,4 +56,14 @@ export function namedNode(rel: RelPlan): LogicalNode {
   const same = visible.length === names.length && visible.every((f, i) => f.index === i && out[i] === names[i]);
   if (same) return rel.node;
   return projectNode(rel.node, visible.map((f) => inputRef(rel.node, f.index)), out);
+}
+
+/**
+ * A SELECT's `/*+ UID('name') *\/` goes to the operator the SELECT produces; a ROW_NUMBER subquery's Top-N is only
+ * built by the enclosing SELECT, so its uid waits for that.
+ */
+function withSelectUid(rel: RelPlan, uid: string): RelPlan {
+  const rank = rel.rank;
+  if (rank) return { ...rel, rank: { ...rank, build: (...args) => withSelectUid(rank.build(...args), uid) } };
+  return { ...rel, node: withOperatorUid(rel.node, uid) };
 }
