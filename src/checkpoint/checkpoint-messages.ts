@@ -9,11 +9,21 @@ export interface StateFileRef {
   readonly bytes: number;
 }
 
+/**
+ * A keyed-state file. With incremental checkpoints `file` is in the job's shared directory (`../shared/…`) and may
+ * be a delta: `chain` lists the files a restore reads, the full snapshot first and `file` last (each delta also
+ * names its base inside the file); `bytes` counts `file` only, what this checkpoint wrote.
+ */
+export interface KeyedStateFileRef extends StateFileRef {
+  readonly keyGroupRange: KeyGroupRange;
+  readonly chain?: readonly string[];
+}
+
 /** What one operator of a task contributed to a checkpoint. */
 export interface OperatorAck {
   readonly operatorId: string;
   /** Keyed state (format `weir-keyed-state`), when the operator has any. */
-  readonly keyedState?: StateFileRef & { readonly keyGroupRange: KeyGroupRange };
+  readonly keyedState?: KeyedStateFileRef;
   /** Event- and processing-time timers (format `weir-timers`), when the operator registered any. */
   readonly timers?: StateFileRef;
   /** Non-keyed operator state (format `weir-operator-state`), when the operator has some. */

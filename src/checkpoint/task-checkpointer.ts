@@ -3,13 +3,14 @@ import { CheckpointOptions } from '../config/options.ts';
 import type { SourceReader } from '../connectors/connector.ts';
 import type { InputGate } from '../exec/channel/input-gate.ts';
 import type { StreamMessage } from '../exec/stream-message.ts';
-import { encodeSnapshot, type StateSnapshot } from '../state/snapshot.ts';
+import { encodeSnapshot, encodeSnapshotFile, type StateSnapshot } from '../state/snapshot.ts';
 import type { KeyGroupTimers } from '../time/timer-service.ts';
 import type { ProcessingTimeService } from '../time/processing-time.ts';
 import { BarrierAligner, type Barrier } from './barrier-aligner.ts';
 import type { CheckpointCommand, CheckpointReport, OperatorAck, TaskAck, TaskDecline } from './checkpoint-messages.ts';
-import { checkpointDir, jobCheckpointsDir, stateFileName, writeStateFile } from './checkpoint-storage.ts';
+import { checkpointDir, jobCheckpointsDir, sharedDir, sharedFileRef, sharedStateFileName, stateFileName, writeStateFile } from './checkpoint-storage.ts';
 import type { CheckpointableChain, CheckpointableOperator } from './checkpointable.ts';
+import { DEFAULT_CHAIN_POLICY, KeyedChains, type ChainedSnapshot } from './keyed-chain.ts';
 import { encodeOperatorState } from './operator-state.ts';
 import { encodeTimers } from './timer-snapshot.ts';
 
@@ -47,6 +48,8 @@ const FINAL_PRECOMMIT = Number.MAX_SAFE_INTEGER;
 interface TakenSnapshot {
   readonly op: CheckpointableOperator;
   readonly keyed: StateSnapshot | null;
+  /** Incremental checkpoints: where `keyed` goes in the operator's chain of shared files. */
+  readonly chained: ChainedSnapshot | null;
   readonly timers: KeyGroupTimers[] | null;
   readonly operatorState: unknown;
   readonly committables?: readonly unknown[];
@@ -63,6 +66,12 @@ interface TakenSnapshot {
  *    (copy-on-write, no data copied) and the barrier is sent downstream;
  * 4. asynchronously, while the task processes on: snapshots are encoded and written to the checkpoint's directory,
  *    then the acknowledgement (files, sizes, source position, committables, timings) goes to the coordinator.
+ *    Checkpoints are written one after the other, in order.
+ *
+ * With incremental checkpoints (`execution.checkpointing.incremental`, on by default) keyed state goes to the job's
+ * shared directory as a chain per operator: a full snapshot, then deltas, each on the snapshot this task took before
+ * (completed or not: a delta's base file is written before it, and the coordinator keeps every file a retained
+ * checkpoint's chain names). A failed write breaks the chain: deltas taken on it decline, the next snapshot is full.
  */
 export class TaskCheckpointer {
   private readonly triggers: { checkpointId: number; timestamp: number }[] = [];
@@ -72,14 +81,24 @@ export class TaskCheckpointer {
   private attached: { chain: CheckpointableChain; writer: BarrierWriter; mailbox: ProcessingTimeService } | null = null;
   private participants: readonly CommitParticipant[] = [];
   private finalSource: { operatorId: string; position: unknown } | null = null;
+  /** Incremental checkpoints: the operators' chains of keyed-state files (null: every checkpoint writes all state). */
+  private readonly chains: KeyedChains | null;
+  /** The last checkpoint being written: the next one is written after it. */
+  private writing: Promise<void> = Promise.resolve();
 
   /** A checkpointer when checkpointing is on in `config`, else null. */
   static create(identity: TaskIdentity, config: Configuration, report: (r: CheckpointReport) => void): TaskCheckpointer | null {
-    return config.get(CheckpointOptions.INTERVAL) > 0 ? new TaskCheckpointer(identity, jobCheckpointsDir(config, identity.jobId), report) : null;
+    if (!(config.get(CheckpointOptions.INTERVAL) > 0)) return null;
+    const incremental = config.get(CheckpointOptions.INCREMENTAL)
+      ? { ...DEFAULT_CHAIN_POLICY, maxDeltas: Math.max(0, config.get(CheckpointOptions.INCREMENTAL_MAX_DELTAS)) }
+      : null;
+    return new TaskCheckpointer(identity, jobCheckpointsDir(config, identity.jobId), report, incremental);
   }
 
-  constructor(private readonly identity: TaskIdentity, jobDir: string, private readonly report: (r: CheckpointReport) => void) {
+  /** `incremental`: the chain policy for incremental keyed-state checkpoints; null for full snapshots only. */
+  constructor(private readonly identity: TaskIdentity, jobDir: string, private readonly report: (r: CheckpointReport) => void, incremental: typeof DEFAULT_CHAIN_POLICY | null = null) {
     this.jobDir = jobDir;
+    this.chains = incremental ? new KeyedChains(incremental) : null;
   }
 
   /** The task's chain is open: barriers can be taken from here on. Completion notices run in `mailbox`. */
@@ -179,16 +198,25 @@ export class TaskCheckpointer {
     }
     const others = await this.participantCommittables(id);
     // From here to the broadcast nothing awaits: no input, timer or callback can change state in between.
-    const taken: TakenSnapshot[] = operators.map((op) => ({
-      op,
-      keyed: op.state?.snapshot(id) ?? null,
-      timers: op.timers && op.timers.size > 0 ? op.timers.snapshot() : null,
-      operatorState: op.snapshotState(id),
-      committables: committables.get(op.node.id),
-    }));
+    const taken: TakenSnapshot[] = operators.map((op) => {
+      const chained = op.state && this.chains
+        ? this.chains.take(op.node.id, op.state, id, sharedStateFileName(op.node.id, this.identity.subtaskIndex, id))
+        : null;
+      return {
+        op,
+        keyed: chained?.snapshot ?? op.state?.snapshot(id) ?? null,
+        chained,
+        timers: op.timers && op.timers.size > 0 ? op.timers.snapshot() : null,
+        operatorState: op.snapshotState(id),
+        committables: committables.get(op.node.id),
+      };
+    });
     writer.broadcast(barrier);
     const syncMs = performance.now() - started;
-    const write = this.persist(id, taken, source ? [{ operatorId: source.operatorId, sourcePosition: source.position }, ...others] : others, alignmentMs, syncMs);
+    const fixed = source ? [{ operatorId: source.operatorId, sourcePosition: source.position }, ...others] : others;
+    // In order: a delta's base file must be written (or known lost) before the delta.
+    const write = this.writing.then(() => this.persist(id, taken, fixed, alignmentMs, syncMs));
+    this.writing = write;
     this.inFlight.add(write);
     void write.finally(() => this.inFlight.delete(write));
   }
@@ -202,26 +230,29 @@ export class TaskCheckpointer {
       const dir = checkpointDir(this.jobDir, id);
       const acks: OperatorAck[] = [...fixed];
       let bytes = 0;
-      for (const { op, keyed, timers, operatorState, committables } of taken) {
+      for (const { op, keyed, chained, timers, operatorState, committables } of taken) {
         const ack: { -readonly [K in keyof OperatorAck]: OperatorAck[K] } = { operatorId: op.node.id };
-        if (keyed) {
+        if (chained) {
+          ack.keyedState = this.writeChained(chained);
+          bytes += ack.keyedState.bytes;
+        } else if (keyed) {
           const data = encodeSnapshot(keyed);
           const file = stateFileName(op.node.id, this.identity.subtaskIndex, 'keyed');
-          await writeStateFile(dir, file, data);
+          writeStateFile(dir, file, data);
           ack.keyedState = { file, bytes: data.byteLength, keyGroupRange: keyed.manifest.keyGroupRange };
           bytes += data.byteLength;
         }
         if (timers) {
           const data = encodeTimers(id, timers);
           const file = stateFileName(op.node.id, this.identity.subtaskIndex, 'timers');
-          await writeStateFile(dir, file, data);
+          writeStateFile(dir, file, data);
           ack.timers = { file, bytes: data.byteLength };
           bytes += data.byteLength;
         }
         if (operatorState !== undefined) {
           const data = encodeOperatorState(id, operatorState);
           const file = stateFileName(op.node.id, this.identity.subtaskIndex, 'opstate');
-          await writeStateFile(dir, file, data);
+          writeStateFile(dir, file, data);
           ack.operatorState = { file, bytes: data.byteLength };
           bytes += data.byteLength;
         }
@@ -233,6 +264,20 @@ export class TaskCheckpointer {
       this.decline(id, `writing its state failed: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       for (const t of taken) t.keyed?.release();
+    }
+  }
+
+  /** Writes a snapshot of a chain to the shared directory; a failure breaks the chain (and declines). */
+  private writeChained(c: ChainedSnapshot): NonNullable<OperatorAck['keyedState']> {
+    if (c.chain.broken) throw new Error(`the keyed-state file this checkpoint's delta applies to (${c.base}) could not be written`);
+    try {
+      const { bytes: data, entries } = encodeSnapshotFile(c.snapshot, c.base);
+      writeStateFile(sharedDir(this.jobDir), c.file, data);
+      c.chain.entries += entries;
+      return { file: sharedFileRef(c.file), bytes: data.byteLength, keyGroupRange: c.snapshot.manifest.keyGroupRange, chain: c.files.map(sharedFileRef) };
+    } catch (e) {
+      c.chain.broken = true;
+      throw e;
     }
   }
 

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { CheckpointError } from '../errors/errors.ts';
 import { ErrorCodes, WeirError } from '../errors/weir-error.ts';
 import type { KeyGroupRange } from '../state/key-groups.ts';
-import { decodeSnapshot } from '../state/snapshot.ts';
+import { mergeSnapshotChain } from '../state/snapshot-chain.ts';
+import { decodeSnapshot, type DecodedSnapshot, type StateSnapshot } from '../state/snapshot.ts';
 import type { TaskRestore } from './checkpoint-messages.ts';
 import type { CheckpointableChain } from './checkpointable.ts';
 import { decodeOperatorState } from './operator-state.ts';
@@ -18,7 +20,7 @@ export async function restoreOperators(chain: CheckpointableChain, restore: Task
     if (!files) continue;
     try {
       if (files.keyedState.length) {
-        const snapshots = await Promise.all(files.keyedState.map(async (f) => decodeSnapshot(await read(f))));
+        const snapshots = await Promise.all(files.keyedState.map(readKeyedChain));
         op.keyedState().restore(snapshots);
       }
       if (files.timers.length) {
@@ -32,6 +34,27 @@ export async function restoreOperators(chain: CheckpointableChain, restore: Task
       throw restoreError(e, op.node.name, restore.checkpointId);
     }
   }
+}
+
+/** Longest chain a restore follows (far above `execution.checkpointing.incremental.max-deltas`); guards against loops. */
+const MAX_CHAIN = 10_000;
+
+/**
+ * Reads a keyed-state file and, when it is a delta (incremental checkpoints), the files it applies to, each named
+ * in the one after it and found in the same directory; returns them merged into one full snapshot.
+ */
+async function readKeyedChain(file: string): Promise<StateSnapshot> {
+  const chain: DecodedSnapshot[] = [];
+  let next: string | null = file;
+  while (next !== null) {
+    if (chain.length >= MAX_CHAIN) {
+      throw new CheckpointError(`Keyed state ${file} is a chain of more than ${MAX_CHAIN} files`, { location: { file } }, ErrorCodes.RESTORE_FAILED);
+    }
+    const snapshot = decodeSnapshot(await read(next));
+    chain.unshift(snapshot);
+    next = snapshot.base === null ? null : join(dirname(next), snapshot.base);
+  }
+  return mergeSnapshotChain(chain);
 }
 
 async function read(file: string): Promise<Uint8Array> {

@@ -158,7 +158,7 @@ export abstract class KeyedBackendBase implements KeyedStateBackend {
     };
   }
 
-  abstract snapshot(checkpointId: number): StateSnapshot;
+  abstract snapshot(checkpointId: number, options?: { readonly delta?: boolean }): StateSnapshot;
 
   restore(snapshots: readonly StateSnapshot[], range: KeyGroupRange = this.keyGroupRange): void {
     const own = this.keyGroupRange;

@@ -9,9 +9,10 @@ export {
   type SerializerInfo, type StateSerializer,
 } from './serializers.ts';
 export {
-  SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, decodeSnapshot, encodeSnapshot,
-  type SnapshotManifest, type StateSnapshot, type TableManifest,
+  SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, decodeSnapshot, encodeSnapshot, encodeSnapshotFile,
+  type EncodedSnapshot, type SnapshotManifest, type StateRemoval, type StateSnapshot, type TableManifest,
 } from './snapshot.ts';
+export { mergeSnapshotChain } from './snapshot-chain.ts';
 export type { StateEntry } from './key-encoding.ts';
 export { hashKeyBytes } from './key-encoding.ts';
 export { StateOptions, parseStateBackend, type StateBackendKind } from './state-options.ts';

@@ -58,6 +58,7 @@ export class ByteWriter {
     this.view = new DataView(next.buffer);
   }
 
+  u8(v: number): void { this.ensure(1); this.buf[this.length++] = v; }
   u16(v: number): void { this.ensure(2); this.view.setUint16(this.length, v, true); this.length += 2; }
   u32(v: number): void { this.ensure(4); this.view.setUint32(this.length, v, true); this.length += 4; }
   f64(v: number): void { this.ensure(8); this.view.setFloat64(this.length, v, true); this.length += 8; }
@@ -77,6 +78,7 @@ export class ByteReader {
   }
 
   get done(): boolean { return this.pos >= this.buf.length; }
+  u8(): number { return this.view.getUint8(this.pos++); }
   u16(): number { const v = this.view.getUint16(this.pos, true); this.pos += 2; return v; }
   u32(): number { const v = this.view.getUint32(this.pos, true); this.pos += 4; return v; }
   f64(): number { const v = this.view.getFloat64(this.pos, true); this.pos += 8; return v; }

@@ -99,8 +99,11 @@ export interface KeyedStateBackend {
   /**
    * A consistent, immutable view of all state as of this call; later writes are not visible in it. Cheap to take
    * (no copy of the data): serialize it afterwards with `encodeSnapshot`, then `release()` it.
+   * `options.delta` asks for only what changed since this backend's previous snapshot; a backend that cannot (the
+   * persistent one, or the heap one before its first snapshot or after a restore) returns a full snapshot: check
+   * the snapshot's `delta`.
    */
-  snapshot(checkpointId: number): StateSnapshot;
+  snapshot(checkpointId: number, options?: { readonly delta?: boolean }): StateSnapshot;
   /**
    * Replaces the state of the key groups in `range` (default: all this subtask owns) with the entries of those
    * groups found in `snapshots`, which may come from any parallelism. Call after the state tables are declared.

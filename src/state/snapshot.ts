@@ -4,12 +4,20 @@
  * A {@link StateSnapshot} is a consistent view of one subtask's state, organized per state table per key group so
  * that a restore at another parallelism reads exactly the groups it owns.
  *
- * Encoded form (`encodeSnapshot`), format `weir-keyed-state` version 1: one MessagePack map (standard msgpack, no
+ * Encoded form (`encodeSnapshot`), format `weir-keyed-state` version 2: one MessagePack map (standard msgpack, no
  * records or extensions besides msgpackr's bigint extension, which this envelope never uses) with the fields of
- * {@link SnapshotManifest} plus `groups`, an array of `{ table, keyGroup, entries, data }`. `data` is a binary of
- * `entries` records, each (little-endian):
+ * {@link SnapshotManifest}, `base` (null for a full snapshot; for a delta, the file name of the snapshot it applies
+ * to, in the same directory) and `groups`, an array of `{ table, keyGroup, entries, data, removed? }`. `data` is a
+ * binary of `entries` records, each (little-endian):
  *
  *     keyLen u16 | key bytes | userKeyLen u16 | userKey bytes | timestamp f64 | valueLen u32 | value bytes
+ *
+ * `removed` (deltas only) is a binary of removal records, applied before the group's entries:
+ *
+ *     keyLen u16 | key bytes | scope u8 (0: the whole key, 1: one user key) | [userKeyLen u16 | userKey bytes]
+ *
+ * A delta's entries replace the entries with the same key and user key (see `snapshot-chain.ts`). Version 1 (no
+ * `base`, no `removed`) is read as a full snapshot.
  *
  * `key` is the operator's encoded key; `userKey` the serialized map key (empty for value and list state);
  * `timestamp` the last write in processing-time ms; `value` the serialized value (value and map state) or, for list
@@ -18,14 +26,16 @@
  */
 import { Packr } from 'msgpackr';
 import type { KeyGroupRange } from './key-groups.ts';
-import { ByteWriter, readEntries, writeEntry, type StateEntry } from './key-encoding.ts';
+import { ByteReader, ByteWriter, readEntries, writeEntry, type StateEntry } from './key-encoding.ts';
 import type { StateKind } from './keyed-state.ts';
 import type { SerializerInfo } from './serializers.ts';
-import { restoreFailed } from './state-errors.ts';
+import { restoreFailed, snapshotFailed } from './state-errors.ts';
 import type { StateBackendKind } from './state-options.ts';
 
 export const SNAPSHOT_FORMAT = 'weir-keyed-state';
-export const SNAPSHOT_FORMAT_VERSION = 1;
+export const SNAPSHOT_FORMAT_VERSION = 2;
+/** Versions this build reads: 1 had no deltas, so it reads as a full snapshot. */
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 /** A state table as the snapshot records it. */
 export interface TableManifest {
@@ -50,13 +60,29 @@ export interface SnapshotManifest {
   readonly tables: readonly TableManifest[];
 }
 
-/** A consistent, immutable view of keyed state, readable per table per key group. */
+/** A key (or one user key of a key) a delta removes. */
+export interface StateRemoval {
+  readonly key: Uint8Array;
+  /** Map state: the one user key removed; null: the whole key (all its user keys). */
+  readonly userKey: Uint8Array | null;
+}
+
+/**
+ * A consistent, immutable view of keyed state, readable per table per key group. A *delta* holds only what changed
+ * since the snapshot before it: per group, removals, then entries that replace those with the same key and user key.
+ */
 export interface StateSnapshot {
   readonly manifest: SnapshotManifest;
-  /** Key groups of `table` that may hold entries, ascending. */
+  /** True when this is a delta on the previous snapshot of the same backend (see {@link removals}). */
+  readonly delta?: boolean;
+  /** Logical entries the backend held when the snapshot was taken (heap backend; informs when to take a full one). */
+  readonly liveEntries?: number;
+  /** Key groups of `table` that may hold entries (or, for a delta, changes), ascending. */
   keyGroups(table: string): readonly number[];
   /** Entries of `table` in `keyGroup`. Byte fields are valid until the next step: copy what you keep. */
   entries(table: string, keyGroup: number): Iterable<StateEntry>;
+  /** Deltas: what the group lost since the previous snapshot (applied before {@link entries}). */
+  removals?(table: string, keyGroup: number): Iterable<StateRemoval>;
   /** Frees what the snapshot pins (copy-on-write generations, a store read transaction). Idempotent. */
   release(): void;
 }
@@ -66,13 +92,31 @@ interface EncodedGroup {
   keyGroup: number;
   entries: number;
   data: Uint8Array;
+  removed?: Uint8Array;
 }
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
 
-/** Serializes a snapshot to the versioned byte format described above. Does not release it. */
+/** What {@link encodeSnapshotFile} wrote. */
+export interface EncodedSnapshot {
+  readonly bytes: Uint8Array;
+  /** Entry records written (for a delta: its upserts). */
+  readonly entries: number;
+}
+
+/** Serializes a full snapshot to the versioned byte format described above. Does not release it. */
 export function encodeSnapshot(snapshot: StateSnapshot): Uint8Array {
+  return encodeSnapshotFile(snapshot, null).bytes;
+}
+
+/**
+ * Serializes a snapshot; a delta names `base`, the file (in the same directory) of the snapshot it applies to.
+ * Does not release it.
+ */
+export function encodeSnapshotFile(snapshot: StateSnapshot, base: string | null): EncodedSnapshot {
+  if (snapshot.delta && base === null) throw snapshotFailed(`Snapshot of checkpoint ${snapshot.manifest.checkpointId} is a delta: it needs the file of the snapshot it applies to`);
   const groups: EncodedGroup[] = [];
+  let total = 0;
   for (const table of snapshot.manifest.tables) {
     for (const keyGroup of snapshot.keyGroups(table.name)) {
       const w = new ByteWriter();
@@ -81,13 +125,15 @@ export function encodeSnapshot(snapshot: StateSnapshot): Uint8Array {
         writeEntry(w, e.key, e.userKey, e.timestamp, e.value);
         entries++;
       }
-      if (entries > 0) groups.push({ table: table.name, keyGroup, entries, data: w.finish() });
+      const removed = snapshot.delta ? encodeRemovals(snapshot.removals?.(table.name, keyGroup) ?? []) : null;
+      if (entries > 0 || removed) groups.push({ table: table.name, keyGroup, entries, data: w.finish(), ...(removed ? { removed } : {}) });
+      total += entries;
     }
   }
   const m = snapshot.manifest;
-  return packr.pack({
+  const bytes = packr.pack({
     format: m.format,
-    formatVersion: m.formatVersion,
+    formatVersion: SNAPSHOT_FORMAT_VERSION,
     checkpointId: m.checkpointId,
     backend: m.backend,
     maxParallelism: m.maxParallelism,
@@ -100,12 +146,34 @@ export function encodeSnapshot(snapshot: StateSnapshot): Uint8Array {
       valueSerializer: { id: t.valueSerializer.id, version: t.valueSerializer.version },
       ...(t.userKeySerializer ? { userKeySerializer: { id: t.userKeySerializer.id, version: t.userKeySerializer.version } } : {}),
     })),
+    base: snapshot.delta ? base : null,
     groups,
   });
+  return { bytes, entries: total };
+}
+
+/** Removal records (see the format above); null when there are none. */
+function encodeRemovals(removals: Iterable<StateRemoval>): Uint8Array | null {
+  const w = new ByteWriter();
+  for (const r of removals) {
+    w.u16(r.key.length);
+    w.bytes(r.key);
+    if (r.userKey === null) w.u8(0);
+    else { w.u8(1); w.u16(r.userKey.length); w.bytes(r.userKey); }
+  }
+  return w.length === 0 ? null : w.finish();
+}
+
+function* decodeRemovals(blob: Uint8Array): Generator<StateRemoval> {
+  const r = new ByteReader(blob);
+  while (!r.done) {
+    const key = r.bytes(r.u16());
+    yield { key, userKey: r.u8() === 0 ? null : r.bytes(r.u16()) };
+  }
 }
 
 /** Parses bytes written by {@link encodeSnapshot}; throws RESTORE_FAILED on anything else. */
-export function decodeSnapshot(bytes: Uint8Array): StateSnapshot {
+export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
   let raw: Record<string, unknown>;
   try {
     raw = packr.unpack(bytes) as Record<string, unknown>;
@@ -115,22 +183,26 @@ export function decodeSnapshot(bytes: Uint8Array): StateSnapshot {
   if (raw === null || typeof raw !== 'object' || raw.format !== SNAPSHOT_FORMAT) {
     throw restoreFailed(`Bytes are not a keyed state snapshot (format ${JSON.stringify((raw as { format?: unknown })?.format)})`);
   }
-  if (raw.formatVersion !== SNAPSHOT_FORMAT_VERSION) {
-    throw restoreFailed(`Keyed state snapshot format version ${String(raw.formatVersion)} is not supported (this build reads ${SNAPSHOT_FORMAT_VERSION})`);
+  if (!READABLE_VERSIONS.includes(raw.formatVersion as number)) {
+    throw restoreFailed(`Keyed state snapshot format version ${String(raw.formatVersion)} is not supported (this build reads ${READABLE_VERSIONS.join(' and ')})`);
   }
-  const { groups, ...manifest } = raw as unknown as SnapshotManifest & { groups: EncodedGroup[] };
-  return new DecodedSnapshot(manifest, groups);
+  const { groups, base, ...manifest } = raw as unknown as SnapshotManifest & { groups: EncodedGroup[]; base?: string | null };
+  // Read as the current version: a v1 file is a full snapshot, which v2 expresses the same way.
+  return new DecodedSnapshot({ ...manifest, formatVersion: SNAPSHOT_FORMAT_VERSION }, groups, base ?? null);
 }
 
 /** A snapshot read back from bytes; entry fields are views into those bytes. */
-class DecodedSnapshot implements StateSnapshot {
-  private readonly byTable = new Map<string, Map<number, Uint8Array>>();
+export class DecodedSnapshot implements StateSnapshot {
+  private readonly byTable = new Map<string, Map<number, EncodedGroup>>();
+  readonly delta: boolean;
 
-  constructor(readonly manifest: SnapshotManifest, groups: readonly EncodedGroup[]) {
+  /** `base`: for a delta, the file name (same directory) of the snapshot it applies to. */
+  constructor(readonly manifest: SnapshotManifest, groups: readonly EncodedGroup[], readonly base: string | null) {
+    this.delta = base !== null;
     for (const g of groups) {
       let t = this.byTable.get(g.table);
       if (!t) { t = new Map(); this.byTable.set(g.table, t); }
-      t.set(g.keyGroup, g.data);
+      t.set(g.keyGroup, g);
     }
   }
 
@@ -139,8 +211,13 @@ class DecodedSnapshot implements StateSnapshot {
   }
 
   entries(table: string, keyGroup: number): Iterable<StateEntry> {
-    const blob = this.byTable.get(table)?.get(keyGroup);
-    return blob ? readEntries(blob) : [];
+    const g = this.byTable.get(table)?.get(keyGroup);
+    return g ? readEntries(g.data) : [];
+  }
+
+  removals(table: string, keyGroup: number): Iterable<StateRemoval> {
+    const blob = this.byTable.get(table)?.get(keyGroup)?.removed;
+    return blob ? decodeRemovals(blob) : [];
   }
 
   release(): void {}
@@ -169,6 +246,7 @@ export function planRestore(
   const seen = new Map<string, number>();
   snapshots.forEach((snapshot, index) => {
     const m = snapshot.manifest;
+    if (snapshot.delta) throw restoreFailed(`Snapshot ${index} (checkpoint ${m.checkpointId}) is a delta: restore it merged with the snapshots it applies to (mergeSnapshotChain)`);
     if (m.format !== SNAPSHOT_FORMAT || m.formatVersion !== SNAPSHOT_FORMAT_VERSION) {
       throw restoreFailed(`Snapshot ${index} has format ${m.format} v${m.formatVersion}; expected ${SNAPSHOT_FORMAT} v${SNAPSHOT_FORMAT_VERSION}`);
     }

@@ -118,7 +118,8 @@ for (const kind of KINDS) {
       const bytes = encodeSnapshot(b.snapshot(7));
       const envelope = new Packr({ useRecords: false }).unpack(bytes);
       assert.equal(envelope.format, 'weir-keyed-state');
-      assert.equal(envelope.formatVersion, 1);
+      assert.equal(envelope.formatVersion, 2);
+      assert.equal(envelope.base, null, 'a full snapshot applies to nothing');
       assert.equal(envelope.checkpointId, 7);
       assert.deepEqual(envelope.tables.map((x: { name: string; kind: string }) => [x.name, x.kind]), [['v', 'value'], ['m', 'map'], ['l', 'list']]);
       assert.deepEqual(envelope.tables[1].userKeySerializer, { id: 'utf8', version: 1 });
@@ -210,6 +211,10 @@ describe('snapshot validation', () => {
     const packr = new Packr({ useRecords: false });
     const envelope = packr.unpack(bytes);
     assert.throws(() => decodeSnapshot(packr.pack({ ...envelope, formatVersion: 99 })), isRestoreFailure(/format version 99/));
+    const { base: _base, ...v1 } = envelope as Record<string, unknown>;
+    const older = decodeSnapshot(packr.pack({ ...v1, formatVersion: 1 }));
+    assert.equal(older.delta, false, 'version 1 (before deltas) reads as a full snapshot');
+    assert.deepEqual(older.keyGroups('v'), decodeSnapshot(bytes).keyGroups('v'));
     const other = makeBackend('heap', {});
     open.push(other);
     declare(other);

@@ -52,6 +52,38 @@ export interface GroupMap<V> {
   readonly gen: number;
 }
 
+/** Per key changed since the last snapshot: null when the whole key changed, else the user keys (map state) that did. */
+export type GroupChanges = Map<string, Set<string> | null>;
+
+/**
+ * The keys of one table written since the last snapshot, per key group (indexed from the range start): what an
+ * incremental snapshot writes. Recorded only once a snapshot has been taken (before that, every snapshot is full).
+ */
+export class ChangeSet {
+  readonly groups: (GroupChanges | undefined)[];
+
+  constructor(groupCount: number) {
+    this.groups = new Array(groupCount).fill(undefined);
+  }
+
+  private group(i: number): GroupChanges {
+    return (this.groups[i] ??= new Map());
+  }
+
+  /** The whole key changed (value and list state, a map state's clear). */
+  key(i: number, key: string): void {
+    this.group(i).set(key, null);
+  }
+
+  /** One user key of a map state's key changed. */
+  cell(i: number, key: string, userKey: string): void {
+    const g = this.group(i);
+    const cells = g.get(key);
+    if (cells === undefined) g.set(key, new Set([userKey]));
+    else if (cells !== null) cells.add(userKey);
+  }
+}
+
 /**
  * One state table: a Map per key group (indexed from the range start), so a snapshot or a restore works a key group
  * at a time and a rescale moves whole groups. `count` is the number of logical entries, maintained by the state
@@ -60,6 +92,8 @@ export interface GroupMap<V> {
 export class HeapTable<V> {
   groups: (GroupMap<V> | undefined)[];
   count = 0;
+  /** Changes since the last snapshot; null while no change tracking is wanted (see HeapStateBackend.snapshot). */
+  changes: ChangeSet | null = null;
 
   constructor(readonly firstGroup: number, groupCount: number, private readonly gens: Generations) {
     this.groups = new Array(groupCount).fill(undefined);
@@ -91,6 +125,23 @@ export class HeapTable<V> {
     const i = keyGroup - this.firstGroup;
     if (!this.groups[i]?.map.has(key)) return false;
     return this.writable(keyGroup).delete(key);
+  }
+
+  /** Records that `key` changed as a whole (for incremental snapshots). */
+  touched(keyGroup: number, key: string): void {
+    this.changes?.key(keyGroup - this.firstGroup, key);
+  }
+
+  /** Records that one user key of `key` changed (map state). */
+  touchedCell(keyGroup: number, key: string, userKey: string): void {
+    this.changes?.cell(keyGroup - this.firstGroup, key, userKey);
+  }
+
+  /** Starts a new change set (null: stops tracking) and returns the previous one. */
+  swapChanges(next: ChangeSet | null): ChangeSet | null {
+    const previous = this.changes;
+    this.changes = next;
+    return previous;
   }
 
   owns(entry: HeapEntry<V>): boolean {

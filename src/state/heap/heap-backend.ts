@@ -2,9 +2,9 @@ import type { KeyGroupRange } from '../key-groups.ts';
 import { KeyedBackendBase, type KeyedBackendOptions, type TableMeta } from '../backend-base.ts';
 import { keyString, type StateEntry } from '../key-encoding.ts';
 import type { ListState, MapState, StateTableSize, ValueState } from '../keyed-state.ts';
-import type { SnapshotManifest, StateSnapshot } from '../snapshot.ts';
+import type { SnapshotManifest, StateRemoval, StateSnapshot } from '../snapshot.ts';
 import { snapshotFailed } from '../state-errors.ts';
-import { Generations, HeapTable, type GroupMap } from './cow.ts';
+import { ChangeSet, Generations, HeapTable, type GroupChanges, type GroupMap } from './cow.ts';
 import { HeapListState, HeapMapState, HeapValueState, type HeapScope, type HeapTableOps } from './heap-states.ts';
 
 /** Entries serialized to estimate a table's bytes. */
@@ -14,6 +14,11 @@ const SIZE_SAMPLE = 32;
  * Keyed state in JS Maps: one Map per state table per key group, values kept as objects. The fastest backend, for
  * state that fits in memory (Flink's `hashmap`). Snapshots are copy-on-write (see `cow.ts`): taking one is
  * O(tables × key groups), and writes after it copy only the key groups and lists they touch.
+ *
+ * Incremental snapshots: from the first snapshot on, every table records the keys written since the last snapshot
+ * (`ChangeSet`); `snapshot(id, { delta: true })` then holds only those keys (their values, or their removal). A delta
+ * is possible only when every snapshot since the last full one was taken by this backend with nothing restored in
+ * between; otherwise the snapshot is full (its `delta` says which).
  */
 export class HeapStateBackend extends KeyedBackendBase implements HeapScope {
   readonly kind = 'heap' as const;
@@ -21,6 +26,8 @@ export class HeapStateBackend extends KeyedBackendBase implements HeapScope {
   private readonly ops: HeapTableOps[] = [];
   private keyStr: string | undefined;
   private cursor = { table: 0, group: 0, keys: undefined as Iterator<string> | undefined };
+  /** Changes are recorded since the last snapshot (false before the first one and after a restore). */
+  private tracking = false;
 
   constructor(options: KeyedBackendOptions) {
     super(options);
@@ -38,7 +45,10 @@ export class HeapStateBackend extends KeyedBackendBase implements HeapScope {
 
   private newTable<V>(): HeapTable<V> {
     const { start, end } = this.keyGroupRange;
-    return new HeapTable<V>(start, end - start + 1, this.gens);
+    const table = new HeapTable<V>(start, end - start + 1, this.gens);
+    // Declared after a snapshot: it was empty then, so a delta must hold everything it gets from now on.
+    if (this.tracking) table.changes = new ChangeSet(end - start + 1);
+    return table;
   }
 
   private add<S extends HeapTableOps>(state: S): S {
@@ -58,14 +68,28 @@ export class HeapStateBackend extends KeyedBackendBase implements HeapScope {
     return this.add(new HeapListState<T>(meta, this.newTable<T[]>(), this));
   }
 
-  snapshot(checkpointId: number): StateSnapshot {
+  /**
+   * `delta`: only what changed since the previous snapshot, when possible (see the class comment). Either way,
+   * recording changes starts anew from here (for the next snapshot).
+   */
+  snapshot(checkpointId: number, options: { readonly delta?: boolean } = {}): StateSnapshot {
     const now = this.clock();
     const frozen = this.ops.map((o) => o.table.freeze());
+    const groupCount = this.keyGroupRange.end - this.keyGroupRange.start + 1;
+    const delta = options.delta === true && this.tracking;
+    const changes = this.ops.map((o) => o.table.swapChanges(new ChangeSet(groupCount)));
+    this.tracking = true;
     const token = this.gens.pin();
-    return new HeapSnapshot(this.manifest(checkpointId, now), this.keyGroupRange.start, frozen, this.ops.slice(), now, () => this.gens.release(token));
+    let live = 0;
+    for (const o of this.ops) live += o.table.count;
+    return new HeapSnapshot(this.manifest(checkpointId, now), this.keyGroupRange.start, frozen, this.ops.slice(), now, () => this.gens.release(token),
+      delta ? changes.map((c) => c ?? new ChangeSet(groupCount)) : null, live);
   }
 
   protected clearKeyGroups(range: KeyGroupRange): void {
+    // Restored state is not what the previous snapshot held: the next snapshot must be full.
+    this.tracking = false;
+    for (const o of this.ops) o.table.swapChanges(null);
     for (const o of this.ops) {
       for (let g = range.start; g <= range.end; g++) o.table.clearGroup(g, (e) => o.entryCount(e));
     }
@@ -137,10 +161,14 @@ export class HeapStateBackend extends KeyedBackendBase implements HeapScope {
   }
 }
 
-/** A heap snapshot: the group Maps as they were, kept unchanged by copy-on-write until released. */
+/**
+ * A heap snapshot: the group Maps as they were, kept unchanged by copy-on-write until released. With `changes` it is
+ * a delta: per table, the keys written since the previous snapshot, read from those same frozen Maps.
+ */
 class HeapSnapshot implements StateSnapshot {
   private released = false;
   private readonly tableIndex: Map<string, number>;
+  readonly delta: boolean;
 
   constructor(
     readonly manifest: SnapshotManifest,
@@ -149,8 +177,23 @@ class HeapSnapshot implements StateSnapshot {
     private readonly ops: HeapTableOps[],
     private readonly now: number,
     private readonly unpin: () => void,
+    private readonly changes: ChangeSet[] | null,
+    readonly liveEntries: number,
   ) {
     this.tableIndex = new Map(manifest.tables.map((t, i) => [t.name, i]));
+    this.delta = changes !== null;
+  }
+
+  /** A delta's changes of `table` in `keyGroup` (undefined: none). */
+  private changesOf(table: string, keyGroup: number): GroupChanges | undefined {
+    const i = this.tableIndex.get(table);
+    return i === undefined ? undefined : this.changes?.[i].groups[keyGroup - this.firstGroup];
+  }
+
+  removals(table: string, keyGroup: number): Iterable<StateRemoval> {
+    const c = this.changesOf(table, keyGroup);
+    if (!c) return [];
+    return this.ops[this.tableIndex.get(table)!].removalsOf(this.groupsOf(table)[keyGroup - this.firstGroup], c, this.now);
   }
 
   private groupsOf(table: string): (GroupMap<unknown> | undefined)[] {
@@ -161,13 +204,24 @@ class HeapSnapshot implements StateSnapshot {
 
   keyGroups(table: string): number[] {
     const out: number[] = [];
-    this.groupsOf(table).forEach((g, i) => { if (g && g.map.size > 0) out.push(this.firstGroup + i); });
+    const groups = this.groupsOf(table);
+    if (this.changes) {
+      const i = this.tableIndex.get(table);
+      if (i !== undefined) this.changes[i].groups.forEach((c, i) => { if (c && c.size > 0) out.push(this.firstGroup + i); });
+    } else {
+      groups.forEach((g, i) => { if (g && g.map.size > 0) out.push(this.firstGroup + i); });
+    }
     return out;
   }
 
   entries(table: string, keyGroup: number): Iterable<StateEntry> {
     const g = this.groupsOf(table)[keyGroup - this.firstGroup];
-    return g ? this.ops[this.tableIndex.get(table)!].entriesOf(g, this.now) : [];
+    const ops = this.ops[this.tableIndex.get(table)!];
+    if (this.changes) {
+      const c = this.changesOf(table, keyGroup);
+      return c ? ops.changedEntriesOf(g, c, this.now) : [];
+    }
+    return g ? ops.entriesOf(g, this.now) : [];
   }
 
   release(): void {

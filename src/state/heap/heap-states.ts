@@ -5,7 +5,8 @@
 import { decodeList, encodeList, keyString, keyStringBytes, type StateEntry } from '../key-encoding.ts';
 import type { ListState, MapState, ValueState } from '../keyed-state.ts';
 import type { TableMeta } from '../backend-base.ts';
-import type { GroupMap, HeapEntry, HeapTable } from './cow.ts';
+import type { StateRemoval } from '../snapshot.ts';
+import type { GroupChanges, GroupMap, HeapEntry, HeapTable } from './cow.ts';
 
 /** What a heap state needs from its backend: the current key and the clock. */
 export interface HeapScope {
@@ -23,6 +24,10 @@ export interface HeapTableOps {
   readonly table: HeapTable<unknown>;
   /** Portable entries of a frozen group, leaving out those expired at `now`. */
   entriesOf(group: GroupMap<unknown>, now: number): Iterable<StateEntry>;
+  /** Incremental snapshots: the live entries of the `changes` keys in a frozen group (absent: the group is empty). */
+  changedEntriesOf(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number): Iterable<StateEntry>;
+  /** Incremental snapshots: the `changes` keys (or user keys) a frozen group no longer holds, or holds expired. */
+  removalsOf(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number): Iterable<StateRemoval>;
   load(keyGroup: number, entries: Iterable<StateEntry>): void;
   /** Removes what has expired under `key`; returns the number of logical entries removed. */
   expire(keyGroup: number, key: string, now: number): number;
@@ -52,12 +57,15 @@ export class HeapValueState<T> implements ValueState<T>, HeapTableOps {
   }
 
   private write(keyGroup: number, key: string, value: T | undefined): void {
-    if (value === undefined) this.remove(keyGroup, key);
-    else if (this.table.set(keyGroup, key, value, this.scope.now())) this.table.count++;
+    if (value === undefined) { this.remove(keyGroup, key); return; }
+    if (this.table.set(keyGroup, key, value, this.scope.now())) this.table.count++;
+    this.table.touched(keyGroup, key);
   }
 
   private remove(keyGroup: number, key: string): void {
-    if (this.table.delete(keyGroup, key)) this.table.count--;
+    if (!this.table.delete(keyGroup, key)) return;
+    this.table.count--;
+    this.table.touched(keyGroup, key);
   }
 
   value(): T | undefined {
@@ -90,6 +98,18 @@ export class HeapValueState<T> implements ValueState<T>, HeapTableOps {
     for (const [k, e] of group.map) {
       if (!expired(this.scope, e.ts, now)) yield { key: keyStringBytes(k), userKey: EMPTY, timestamp: e.ts, value: ser.serialize(e.v) };
     }
+  }
+
+  *changedEntriesOf(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number): Iterable<StateEntry> {
+    const ser = this.meta.valueSer;
+    for (const k of changes.keys()) {
+      const e = group?.map.get(k);
+      if (e && !expired(this.scope, e.ts, now)) yield { key: keyStringBytes(k), userKey: EMPTY, timestamp: e.ts, value: ser.serialize(e.v) };
+    }
+  }
+
+  removalsOf(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number): Iterable<StateRemoval> {
+    return removedKeys(this.scope, group, changes, now);
   }
 
   load(keyGroup: number, entries: Iterable<StateEntry>): void {
@@ -162,6 +182,7 @@ export class HeapMapState<K, V> implements MapState<K, V>, HeapTableOps {
     const inner = this.writableInner(keyGroup, key, false)!;
     inner.delete(uk);
     this.table.count--;
+    this.table.touchedCell(keyGroup, key, uk);
     if (inner.size === 0) this.table.delete(keyGroup, key);
   }
 
@@ -175,6 +196,7 @@ export class HeapMapState<K, V> implements MapState<K, V>, HeapTableOps {
     const uk = this.userKey(userKey);
     if (!inner.has(uk)) this.table.count++;
     inner.set(uk, { k: userKey, v: value, ts: this.scope.now() });
+    this.table.touchedCell(this.scope.currentKeyGroup, key, uk);
   }
 
   putAll(entries: Iterable<readonly [K, V]>): void {
@@ -208,6 +230,7 @@ export class HeapMapState<K, V> implements MapState<K, V>, HeapTableOps {
     if (e === undefined) return;
     this.table.count -= e.v.size;
     this.table.delete(keyGroup, key);
+    this.table.touched(keyGroup, key);
   }
 
   *entriesOf(group: GroupMap<unknown>, now: number): Iterable<StateEntry> {
@@ -216,6 +239,32 @@ export class HeapMapState<K, V> implements MapState<K, V>, HeapTableOps {
       const key = keyStringBytes(k);
       for (const [uk, c] of e.v) {
         if (!expired(this.scope, c.ts, now)) yield { key, userKey: keyStringBytes(uk), timestamp: c.ts, value: ser.serialize(c.v) };
+      }
+    }
+  }
+
+  *changedEntriesOf(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number): Iterable<StateEntry> {
+    const ser = this.meta.valueSer;
+    for (const [k, userKeys] of changes) {
+      const e = (group as GroupMap<Inner<K, V>> | undefined)?.map.get(k);
+      if (e === undefined) continue;
+      const key = keyStringBytes(k);
+      for (const uk of userKeys ?? e.v.keys()) {
+        const c = e.v.get(uk);
+        if (c && !expired(this.scope, c.ts, now)) yield { key, userKey: keyStringBytes(uk), timestamp: c.ts, value: ser.serialize(c.v) };
+      }
+    }
+  }
+
+  /** A whole-key change removes the key (its live cells follow as entries); a cell change removes what is gone. */
+  *removalsOf(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number): Iterable<StateRemoval> {
+    for (const [k, userKeys] of changes) {
+      if (userKeys === null) { yield { key: keyStringBytes(k), userKey: null }; continue; }
+      const inner = (group as GroupMap<Inner<K, V>> | undefined)?.map.get(k)?.v;
+      let key: Uint8Array | undefined;
+      for (const uk of userKeys) {
+        const c = inner?.get(uk);
+        if (c === undefined || expired(this.scope, c.ts, now)) yield { key: (key ??= keyStringBytes(k)), userKey: keyStringBytes(uk) };
       }
     }
   }
@@ -253,8 +302,14 @@ export class HeapListState<T> implements ListState<T>, HeapTableOps {
   private live(keyGroup: number, key: string): HeapEntry<T[]> | undefined {
     const e = this.table.get(keyGroup, key);
     if (e === undefined || this.scope.ttlMs === 0 || !expired(this.scope, e.ts, this.scope.now())) return e;
-    if (this.table.delete(keyGroup, key)) this.table.count--;
+    this.drop(keyGroup, key);
     return undefined;
+  }
+
+  private drop(keyGroup: number, key: string): void {
+    if (!this.table.delete(keyGroup, key)) return;
+    this.table.count--;
+    this.table.touched(keyGroup, key);
   }
 
   get(): readonly T[] {
@@ -278,17 +333,18 @@ export class HeapListState<T> implements ListState<T>, HeapTableOps {
     } else {
       this.table.set(keyGroup, key, e.v.concat(values), now);
     }
+    this.table.touched(keyGroup, key);
   }
 
   update(values: readonly T[]): void {
     if (values.length === 0) { this.clear(); return; }
     const key = this.scope.currentKeyString(this.name);
     if (this.table.set(this.scope.currentKeyGroup, key, values.slice(), this.scope.now())) this.table.count++;
+    this.table.touched(this.scope.currentKeyGroup, key);
   }
 
   clear(): void {
-    const key = this.scope.currentKeyString(this.name);
-    if (this.table.delete(this.scope.currentKeyGroup, key)) this.table.count--;
+    this.drop(this.scope.currentKeyGroup, this.scope.currentKeyString(this.name));
   }
 
   *entriesOf(group: GroupMap<unknown>, now: number): Iterable<StateEntry> {
@@ -296,6 +352,18 @@ export class HeapListState<T> implements ListState<T>, HeapTableOps {
     for (const [k, e] of (group as GroupMap<T[]>).map) {
       if (!expired(this.scope, e.ts, now)) yield { key: keyStringBytes(k), userKey: EMPTY, timestamp: e.ts, value: encodeList(e.v.map((v) => ser.serialize(v))) };
     }
+  }
+
+  *changedEntriesOf(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number): Iterable<StateEntry> {
+    const ser = this.meta.valueSer;
+    for (const k of changes.keys()) {
+      const e = (group as GroupMap<T[]> | undefined)?.map.get(k);
+      if (e && !expired(this.scope, e.ts, now)) yield { key: keyStringBytes(k), userKey: EMPTY, timestamp: e.ts, value: encodeList(e.v.map((v) => ser.serialize(v))) };
+    }
+  }
+
+  removalsOf(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number): Iterable<StateRemoval> {
+    return removedKeys(this.scope, group, changes, now);
   }
 
   load(keyGroup: number, entries: Iterable<StateEntry>): void {
@@ -309,9 +377,17 @@ export class HeapListState<T> implements ListState<T>, HeapTableOps {
   expire(keyGroup: number, key: string, now: number): number {
     const e = this.table.get(keyGroup, key);
     if (e === undefined || !expired(this.scope, e.ts, now)) return 0;
-    if (this.table.delete(keyGroup, key)) this.table.count--;
+    this.drop(keyGroup, key);
     return 1;
   }
 
   entryCount(): number { return 1; }
+}
+
+/** Value and list state: the changed keys a frozen group no longer holds (or holds expired). */
+function* removedKeys(scope: HeapScope, group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number): Iterable<StateRemoval> {
+  for (const k of changes.keys()) {
+    const e = group?.map.get(k);
+    if (e === undefined || expired(scope, e.ts, now)) yield { key: keyStringBytes(k), userKey: null };
+  }
 }
