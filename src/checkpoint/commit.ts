@@ -2,6 +2,8 @@ import { defaultRegistry } from '../connectors/builtin.ts';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { CheckpointError } from '../errors/errors.ts';
 import { ErrorCodes } from '../errors/weir-error.ts';
+import type { ConnectorOptions } from '../connectors/connector.ts';
+import type { JobGraph } from '../plan/physical/job-graph.ts';
 import type { CheckpointManifest } from './manifest.ts';
 
 /**
@@ -18,5 +20,22 @@ export async function commitManifest(manifest: CheckpointManifest, baseDir: stri
       throw new CheckpointError(`Checkpoint ${manifest.checkpointId} has committables of sink ${op.name}, but connector '${op.sink.connector}' has no committer`, {}, ErrorCodes.CHECKPOINT_FAILED);
     }
     await factory.createCommitter(op.sink.options, { baseDir }).commit(committables);
+  }
+}
+
+/**
+ * Deletes what the writers of the jobs `jobIds` left uncommitted in the job's sinks (and its late-data table), through
+ * each connector's committer (`SinkCommitter.abortUncommitted`, e.g. the filesystem sink's hidden in-progress files).
+ * Runs on the job side when none of those writers runs: before a deployment starts (after the checkpoint it restores
+ * was committed again, so what is left belongs to no completed checkpoint) and when the job has finished.
+ */
+export async function abortUncommitted(graph: JobGraph, lateRecords: { readonly connector: string; readonly options: ConnectorOptions } | undefined,
+  jobIds: readonly string[], baseDir: string, registry: ConnectorRegistry = defaultRegistry): Promise<void> {
+  const sinks = graph.vertices.flatMap((v) => v.chain.flatMap((n) => (n.kind === 'sink' ? [{ connector: n.connector, options: n.options }] : [])));
+  if (lateRecords) sinks.push({ connector: lateRecords.connector, options: lateRecords.options });
+  for (const sink of sinks) {
+    if (!registry.hasSink(sink.connector)) continue;
+    const committer = registry.sink(sink.connector).createCommitter?.(sink.options, { baseDir });
+    await committer?.abortUncommitted?.([...new Set(jobIds)]);
   }
 }

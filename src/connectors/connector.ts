@@ -16,6 +16,11 @@ export interface ConnectorContext {
   /** Relative paths resolve against this directory. */
   readonly baseDir: string;
   /**
+   * The job's id (kept across restarts; a job restored from a checkpoint has a new one), for sinks that name their
+   * files after it so a restore can find the job's uncommitted files (see SinkCommitter.abortUncommitted).
+   */
+  readonly jobId?: string;
+  /**
    * Source readers of a job restored from a checkpoint: the positions the source's subtasks reported
    * ({@link SourceReader.snapshotPosition}), indexed by the old subtask (the array's length is the old parallelism).
    * A reader resumes from them, or fails with a CheckpointError (RESTORE_FAILED) when it cannot (e.g. rescaled).
@@ -90,6 +95,13 @@ export interface SinkWriter {
  */
 export interface SinkCommitter {
   commit(committables: readonly unknown[]): Promise<void>;
+  /**
+   * Deletes output that writers of the jobs `jobIds` (see ConnectorContext.jobId) started but that no completed
+   * checkpoint committed (Flink's FileSink cleans up such in-progress files on restore). The runtime calls it only
+   * when none of those writers runs: before a (re)deployment, after the restored checkpoint was committed, and when
+   * the job has finished. Output of other jobs must be left alone.
+   */
+  abortUncommitted?(jobIds: readonly string[]): Promise<void>;
 }
 
 /** A source connector, found by its `connector` option through the registry. */

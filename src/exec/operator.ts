@@ -25,6 +25,8 @@ export interface OperatorContext {
   readonly signal: AbortSignal;
   /** Directory that relative paths in the job (UDF modules, files) resolve against. */
   readonly baseDir: string;
+  /** The job's id (see ConnectorContext.jobId). */
+  readonly jobId?: string;
   /**
    * This subtask's keyed state (backend from `state.backend`, key groups of this subtask). Created on first call,
    * disposed by the runtime after close(); the runtime snapshots it for checkpoints, so operators keep every piece

@@ -169,7 +169,7 @@ test('filesystem option validation', async () => {
   await mkdir('/tmp', { recursive: true });
 });
 
-/** Part files are named part-<writer id>-<subtask>-<n>, as Flink's part-<uuid>-<subtask>-<n>; drop the id to compare. */
+/** Part files are named part-[<job tag>-]<writer id>-<subtask>-<n>, as Flink's part-<uuid>-<subtask>-<n>; drop the ids to compare. */
 function withoutWriterId(name: string): string {
-  return name.replace(/part-[0-9a-f]{8}-/, 'part-');
+  return name.replace(/part-(?:[0-9a-f]{12}-)?[0-9a-f]{8}-/, 'part-');
 }

@@ -22,6 +22,11 @@ export interface FsOptions {
   };
   readonly json: { readonly ignoreParseErrors: boolean; readonly timestampStandard: TimestampStandard };
   readonly rollingFileSize?: number;
+  /**
+   * Sink (Weir extension `sink.fsync`, default true): fsync each part file before it is handed over for commit and
+   * the directory after the commit renames, so committed output survives a power loss, not only a killed process.
+   */
+  readonly fsync: boolean;
 }
 
 const CSV_KEYS = ['csv.field-delimiter', 'csv.quote-character', 'csv.allow-comments', 'csv.ignore-parse-errors',
@@ -34,7 +39,7 @@ export function fsOptions(options: ConnectorOptions, sink: boolean, baseDir = pr
   const format = r.enumOf('format', FORMATS);
   if (format === undefined) r.requiredString('format', `Set 'format' to one of: ${FORMATS.join(', ')}.`);
   const keys = ['path', 'format', ...(format === 'csv' ? CSV_KEYS : format === 'json' ? JSON_KEYS : []),
-    ...(sink ? ['sink.rolling-policy.file-size'] : [])];
+    ...(sink ? ['sink.rolling-policy.file-size', 'sink.fsync'] : [])];
   checkUnknownOptions(IDENTIFIER, options, keys);
   const path = r.requiredString('path', "Set 'path' to a file or directory.");
   return {
@@ -54,5 +59,6 @@ export function fsOptions(options: ConnectorOptions, sink: boolean, baseDir = pr
       timestampStandard: r.enumOf('json.timestamp-format.standard', ['SQL', 'ISO-8601'] as const, 'SQL'),
     },
     rollingFileSize: sink ? r.memorySize('sink.rolling-policy.file-size') : undefined,
+    fsync: sink ? r.bool('sink.fsync', true) : false,
   };
 }

@@ -1,7 +1,7 @@
 import type { ConnectorContext, ConnectorOptions, SinkCommitter, SinkFactory, SinkWriter, SourceFactory, SourceReader } from '../connector.ts';
 import type { Schema } from '../../types/schema.ts';
 import { fsOptions, IDENTIFIER } from './fs-options.ts';
-import { commitFiles, FsWriter, type PendingFile } from './sink.ts';
+import { abortUncommittedParts, commitFiles, FsWriter, type PendingFile } from './sink.ts';
 import { FsReader } from './source.ts';
 
 /**
@@ -12,7 +12,8 @@ import { FsReader } from './source.ts';
  * `csv.ignore-parse-errors`, `csv.null-literal`, `csv.array-element-delimiter` (`;`), `csv.header` (Weir extension,
  * default false: Flink's CSV format has no header line; when true the first line of each file is skipped on read
  * and a header is written), `json.ignore-parse-errors`, `json.timestamp-format.standard` (`SQL` | `ISO-8601`), and
- * for sinks `sink.rolling-policy.file-size` (e.g. `128 mb`).
+ * for sinks `sink.rolling-policy.file-size` (e.g. `128 mb`) and `sink.fsync` (Weir extension, default true: part
+ * files and the directory are fsync'ed before and after commit).
  *
  * CSV NULL is an empty unquoted field (or `csv.null-literal`); an empty string is written `""`. ARRAY of scalars
  * uses the array element delimiter; ROW, MAP and nested arrays are JSON text in the cell.
@@ -35,5 +36,11 @@ export const filesystemSink: SinkFactory = {
   acceptsUpdates: () => false,
   createWriter: (options: ConnectorOptions, schema: Schema, ctx: ConnectorContext): SinkWriter =>
     new FsWriter(fsOptions(options, true, ctx.baseDir), schema, ctx),
-  createCommitter: (): SinkCommitter => ({ commit: (committables) => commitFiles(committables as PendingFile[]) }),
+  createCommitter: (options: ConnectorOptions, ctx: { readonly baseDir: string }): SinkCommitter => {
+    const opts = fsOptions(options, true, ctx.baseDir);
+    return {
+      commit: (committables) => commitFiles(committables as PendingFile[], opts.fsync),
+      abortUncommitted: async (jobIds) => { await abortUncommittedParts(opts.path, jobIds); },
+    };
+  },
 };

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import type { ChangeBatch } from '../../batch/change-batch.ts';
 import { ROW_KIND_SHORT } from '../../batch/row-kind.ts';
@@ -27,15 +27,18 @@ interface OpenPart extends PendingFile {
 }
 
 /**
- * Writes `part-<writer>-<subtask>-<n>.<ext>` files into the table's directory. Each part is written as a hidden
- * `.part-….<ext>.inprogress` file (directory readers skip it) and renamed to its final name on commit.
+ * Writes `part-<job>-<writer>-<subtask>-<n>.<ext>` files into the table's directory (`<job>`: see {@link jobTag};
+ * `<writer>`: random per writer, so a restarted or restored job adds files instead of overwriting). Each part is
+ * written as a hidden `.part-….<ext>.inprogress` file (directory readers skip it), fsync'ed when finished (unless
+ * `sink.fsync` is false), and renamed to its final name on commit.
  *
  * Without checkpointing, finish() commits at the end of input and a failed job leaves nothing visible. With
  * checkpointing (two-phase commit), `preCommit(n)` closes the open part at barrier n and hands over every part not
  * yet known committed; the job commits them (renames, {@link commitFiles}) once checkpoint n is complete, and again
  * on restore. So a reader of the directory sees exactly the rows of completed checkpoints: none twice, none
  * uncommitted. Pre-committed parts are never deleted by the writer (the checkpoint may still complete); parts of
- * checkpoints that never complete stay hidden `.inprogress` files. Only +I rows are accepted.
+ * checkpoints that never complete are deleted by the job ({@link abortUncommittedParts}) when it restores or
+ * finishes. Only +I rows are accepted.
  */
 export class FsWriter implements SinkWriter {
   private part?: OpenPart;
@@ -45,7 +48,9 @@ export class FsWriter implements SinkWriter {
   private uncommitted: { checkpointId: number; file: PendingFile }[] = [];
   private ready?: Promise<unknown>;
 
-  constructor(private readonly opts: FsOptions, private readonly schema: Schema, private readonly ctx: ConnectorContext) {}
+  constructor(private readonly opts: FsOptions, private readonly schema: Schema, private readonly ctx: ConnectorContext) {
+    this.writerId = `${ctx.jobId === undefined ? '' : `${jobTag(ctx.jobId)}-`}${randomUUID().slice(0, 8)}`;
+  }
 
   private get ext(): string { return this.opts.format; }
 
@@ -82,7 +87,7 @@ export class FsWriter implements SinkWriter {
 
   /** Makes finished part files visible by renaming them to their final names. */
   async commit(files: readonly PendingFile[]): Promise<void> {
-    await commitFiles(files);
+    await commitFiles(files, this.opts.fsync);
   }
 
   async preCommit(checkpointId: number): Promise<readonly PendingFile[]> {
@@ -113,12 +118,12 @@ export class FsWriter implements SinkWriter {
     await Promise.all(leftovers.map((f) => rm(f.inProgress, { force: true })));
   }
 
-  private readonly writerId = randomUUID().slice(0, 8);
+  private readonly writerId: string;
 
   private async openPart(): Promise<OpenPart> {
     this.ready ??= mkdir(this.opts.path, { recursive: true });
     await this.ready;
-    // Flink's part-<uuid>-<subtask>-<n>: a writer-unique prefix so a later job appends files instead of overwriting.
+    // Flink's part-<uuid>-<subtask>-<n>, the uuid preceded by the job's tag so the job can find its orphans.
     const name = `part-${this.writerId}-${this.ctx.subtaskIndex}-${this.counter++}.${this.ext}`;
     const part: OpenPart = { final: join(this.opts.path, name), inProgress: join(this.opts.path, `.${name}.inprogress`), bytes: 0 };
     if (this.opts.format === 'arrow') {
@@ -143,6 +148,8 @@ export class FsWriter implements SinkWriter {
       part.stream!.end();
       await once(part.stream!, 'close');
     }
+    // Durable before it is handed over: a completed checkpoint may name it, and its commit only renames it.
+    if (this.opts.fsync) await fsyncPath(part.inProgress);
     this.pending.push({ inProgress: part.inProgress, final: part.final });
   }
 
@@ -176,10 +183,11 @@ export class FsWriter implements SinkWriter {
 }
 
 /**
- * Renames in-progress part files to their final names. Idempotent: a part already renamed (its in-progress file is
- * gone and its final file exists) is skipped, so a restore may commit a checkpoint's files again.
+ * Renames in-progress part files to their final names, then (with `fsync`) fsyncs their directories so the renames
+ * are durable. Idempotent: a part already renamed (its in-progress file is gone and its final file exists) is
+ * skipped, so a restore may commit a checkpoint's files again.
  */
-export async function commitFiles(files: readonly PendingFile[]): Promise<void> {
+export async function commitFiles(files: readonly PendingFile[], fsync = true): Promise<void> {
   for (const f of files) {
     try {
       await rename(f.inProgress, f.final);
@@ -191,8 +199,51 @@ export async function commitFiles(files: readonly PendingFile[]): Promise<void> 
       }, ErrorCodes.CONNECTOR_IO);
     }
   }
+  if (fsync) for (const dir of new Set(files.map((f) => dirname(f.final)))) await fsyncPath(dir);
 }
 
 async function exists(path: string): Promise<boolean> {
   return access(path).then(() => true, () => false);
+}
+
+/** The part of a job id that names its writers' files: 12 hex digits of the (UUID) job id, enough to tell jobs apart. */
+export function jobTag(jobId: string): string {
+  return jobId.replace(/[^0-9a-zA-Z]/g, '').slice(0, 12).toLowerCase();
+}
+
+/**
+ * Deletes the hidden in-progress part files in `dir` written by writers of the jobs `jobIds`: after a restore
+ * committed its checkpoint's parts, those left belong to checkpoints after it (or to none). Files of other jobs and
+ * committed files are not touched.
+ */
+export async function abortUncommittedParts(dir: string, jobIds: readonly string[]): Promise<string[]> {
+  const prefixes = jobIds.map((id) => `.part-${jobTag(id)}-`);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const orphans = names.filter((n) => n.endsWith('.inprogress') && prefixes.some((p) => n.startsWith(p)));
+  await Promise.all(orphans.map((n) => rm(join(dir, n), { force: true })));
+  return orphans;
+}
+
+/** fsync of a file or directory. Directories cannot be opened for fsync on some platforms (Windows): skipped there. */
+async function fsyncPath(path: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (e) {
+    if (['EISDIR', 'EPERM', 'EACCES'].includes((e as NodeJS.ErrnoException).code ?? '')) return;
+    throw e;
+  }
+  try {
+    await handle.sync();
+  } catch (e) {
+    if (!['EINVAL', 'EBADF', 'EPERM'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+  } finally {
+    await handle.close();
+  }
 }

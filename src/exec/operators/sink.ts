@@ -26,6 +26,7 @@ export class SinkOperator implements StreamOperator {
       config: ctx.config,
       signal: ctx.signal,
       baseDir: ctx.baseDir,
+      jobId: ctx.jobId,
     });
     this.twoPhase = ctx.config.get(CheckpointOptions.INTERVAL) > 0 && typeof this.writer.preCommit === 'function';
   }

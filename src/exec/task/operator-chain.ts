@@ -27,6 +27,7 @@ export interface ChainBase {
   config: Configuration;
   signal: AbortSignal;
   baseDir: string;
+  jobId?: string;
   processingTime: ProcessingTimeService;
   /** Late rows reported by an operator; the default (null) drops them after counting. */
   lateRows?: ((operator: PhysicalNode, batch: Batch, rows: ArrayLike<number>, watermark: number) => Promise<void>) | null;
@@ -94,6 +95,7 @@ export class OperatorChain {
         output: this.outputs[i],
         signal: base.signal,
         baseDir: base.baseDir,
+        jobId: base.jobId,
         keyedState,
         timerService,
         processingTime: base.processingTime,

@@ -61,7 +61,7 @@ export class Task {
     const chain = new OperatorChain(isSource ? vertex.chain.slice(1) : vertex.chain, operatorMetrics, subtaskIndex);
     const writer = new RecordWriter(this.spec.outputs, subtaskIndex, this.config.get(CoreOptions.CHANNEL_CAPACITY), signal);
     const gate = isSource ? null : new InputGate(this.spec.inputs, signal);
-    const base = { parallelism: vertex.parallelism, config: this.config, signal, baseDir: this.job.baseDir };
+    const base = { parallelism: vertex.parallelism, config: this.config, signal, baseDir: this.job.baseDir, jobId: this.job.jobId };
     // Late rows go to the side-output table when one is configured; otherwise the chain counts and drops them.
     const late = this.job.lateRecordsSink
       ? new LateRecordsOutput(this.job.lateRecordsSink, { ...base, subtaskIndex, metrics: this.metrics.group('late-records') }, operatorMetrics)
