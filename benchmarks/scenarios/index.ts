@@ -36,7 +36,7 @@ export const SCENARIO_GROUPS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Scenario files owned elsewhere, registered when present (any exported Scenario object in them). */
-const OPTIONAL_FILES = ['groupby-state.ts', 'window-aggregate.ts', 'checkpoint-overhead.ts'];
+const OPTIONAL_FILES = ['groupby-state.ts', 'window-aggregate.ts', 'checkpoint-overhead.ts', 'fault-injection.ts'];
 
 export async function loadScenarios(): Promise<Scenario[]> {
   const all = [...BUILTIN, ...NEXMARK_SCENARIOS];
