@@ -32,14 +32,16 @@ export interface FsOptions {
 const CSV_KEYS = ['csv.field-delimiter', 'csv.quote-character', 'csv.allow-comments', 'csv.ignore-parse-errors',
   'csv.null-literal', 'csv.array-element-delimiter', 'csv.header'];
 const JSON_KEYS = ['json.ignore-parse-errors', 'json.timestamp-format.standard'];
+const SINK_KEYS = ['sink.rolling-policy.file-size', 'sink.fsync'];
 
 /** Validates (unknown keys included) and reads the options; relative paths resolve against `baseDir`. */
 export function fsOptions(options: ConnectorOptions, sink: boolean, baseDir = process.cwd()): FsOptions {
   const r = new OptionReader(IDENTIFIER, options);
   const format = r.enumOf('format', FORMATS);
   if (format === undefined) r.requiredString('format', `Set 'format' to one of: ${FORMATS.join(', ')}.`);
-  const keys = ['path', 'format', ...(format === 'csv' ? CSV_KEYS : format === 'json' ? JSON_KEYS : []),
-    ...(sink ? ['sink.rolling-policy.file-size', 'sink.fsync'] : [])];
+  // Sink keys are accepted for sources too, as Flink's filesystem factory does: one CREATE TABLE serves both roles
+  // (and DDL validates a table of a connector with a source as a source).
+  const keys = ['path', 'format', ...(format === 'csv' ? CSV_KEYS : format === 'json' ? JSON_KEYS : []), ...SINK_KEYS];
   checkUnknownOptions(IDENTIFIER, options, keys);
   const path = r.requiredString('path', "Set 'path' to a file or directory.");
   return {

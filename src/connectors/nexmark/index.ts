@@ -24,6 +24,9 @@ export { NEXMARK_COLUMNS } from './schema.ts';
  * `events-per-second` (alias of `first-event.rate`), `out-of-orderness` (events lag the latest earlier event by at
  * most this, e.g. '2 s'; default 0), `seed` (default 0: reproducible) and `base-time` (event time of the start,
  * default 2015-07-15T00:00:00Z as in Beam).
+ *
+ * Subtask i of p emits the events i, i + p, ...: the events do not depend on the parallelism, and a checkpoint's
+ * positions (strided splits of the stream, see `splits.ts`) restore at any parallelism.
  */
 export const nexmarkSource: SourceFactory = {
   identifier: IDENTIFIER,
