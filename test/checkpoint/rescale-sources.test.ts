@@ -8,7 +8,8 @@ import { jobTag } from '../../src/connectors/filesystem/sink.ts';
 import { FIXTURES } from '../e2e/helpers.ts';
 import { checkpointWithOutput, committedRows, waitFor } from './helpers.ts';
 
-type Mode = 'reference' | 'hold' | 'fired';
+/** The fail-once UDF: pass through (reference), hold the job back, pass through (fired) or fail once (armed). */
+type Mode = 'reference' | 'hold' | 'fired' | 'armed';
 
 /**
  * A generated table, the query that reads it into its sink `out_<name>` (`{key}`: its BIGINT key, which goes through
@@ -69,7 +70,7 @@ describe('generated sources restored at another parallelism', () => {
     assert.deepEqual(outputs(join(work, 'b')), expected);
   });
 
-  it('a restore deletes the in-progress files its job left, not those of another job; none are left when it finishes', async () => {
+  it('a restore and a restart delete the in-progress files their job left, not those of another job; none are left when it finishes', async () => {
     const work = join(dir, 'orphans');
     const first = await start(work, [DATAGEN], 2, 'hold', 'c1', null);
     await waitFor(() => checkpointWithOutput(join(work, 'c1', 'chk')));
@@ -85,8 +86,11 @@ describe('generated sources restored at another parallelism', () => {
     const expected = committedRows(out).length;
     assert.ok(expected > 0);
 
-    const second = await start(work, [DATAGEN], 1, 'fired', 'c2', join(work, 'c1', 'chk'), 'c1');
-    assert.equal((await second.done()).status, 'FINISHED');
+    // The restored job fails once after a checkpoint with output and restarts from it, then finishes.
+    const second = await start(work, [DATAGEN], 1, 'armed', 'c2', join(work, 'c1', 'chk'), 'c1');
+    const result = await second.done();
+    assert.equal(result.status, 'FINISHED');
+    assert.equal(result.metrics.checkpoints!.restarts, 1);
     const hidden = readdirSync(out).filter((f) => f.startsWith('.')).sort();
     assert.deepEqual(hidden, [otherJob, legacy].sort());
     assert.equal(committedRows(out).length, 5000);
@@ -112,7 +116,7 @@ describe('generated sources restored at another parallelism', () => {
   async function start(work: string, sources: readonly Source[], parallelism: number, mode: Mode, stage: string, restore: string | null, output = stage): Promise<JobClient> {
     const udf = join(work, stage);
     mkdirSync(udf, { recursive: true });
-    if (mode !== 'reference') writeFileSync(join(udf, mode), '');
+    if (mode !== 'reference' && mode !== 'armed') writeFileSync(join(udf, mode), '');
     const env = TableEnvironment.create({
       baseDir: FIXTURES,
       config: {
@@ -120,6 +124,7 @@ describe('generated sources restored at another parallelism', () => {
         'ts.worker.pool-size': '2', 'ts.fn-execution.max-in-flight': '1', 'python.fn-execution.bundle.time': '5 ms',
         'python.fn-execution.arrow.batch.size': '100', 'execution.checkpointing.interval': '30 ms',
         'state.checkpoints.dir': join(udf, 'chk'), ...(restore ? { 'execution.savepoint.path': restore } : {}),
+        ...(mode === 'armed' ? { 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': '1', 'restart-strategy.fixed-delay.delay': '0 ms' } : {}),
       },
     });
     await env.createTypeScriptFunction('fail_once', 'ts-udfs/fail-once.ts', 'failOnce');
