@@ -11,10 +11,16 @@ export function trackProgress(job: JobClient, name: string, stream: NodeJS.Write
   let lastRows = 0;
   let lastAt = Date.now();
   let stopped = false;
+  let reportedRestore = -1;
   const timer = setInterval(async () => {
     let metrics: JobMetrics;
     try { metrics = await job.metrics(); } catch { return; }
     if (stopped) return;
+    const restore = metrics.checkpoints?.lastRestore;
+    if (restore && restore.restoredAt !== reportedRestore) {
+      reportedRestore = restore.restoredAt;
+      stream.write(`${tty ? '\r\u001b[K' : ''}${formatRestore(name, restore)}\n`);
+    }
     const rows = sourceRows(job, metrics);
     const now = Date.now();
     const rate = ((rows - lastRows) * 1000) / Math.max(1, now - lastAt);
@@ -29,6 +35,12 @@ export function trackProgress(job: JobClient, name: string, stream: NodeJS.Write
     clearInterval(timer);
     if (tty) stream.write('\r\u001b[K');
   };
+}
+
+/** `[job] restored from chk-3 (path); started empty: Join(…) [uid join-…]`: once per restore, when it happened. */
+export function formatRestore(name: string, r: NonNullable<NonNullable<JobMetrics['checkpoints']>['lastRestore']>): string {
+  const empty = r.startedEmpty.length ? `; started empty (no state in the checkpoint): ${r.startedEmpty.map((o) => `${o.name} [uid ${o.uid}]`).join(', ')}` : '';
+  return `[${name}] restored from chk-${r.checkpointId} (${r.path})${empty}`;
 }
 
 function sourceRows(job: JobClient, metrics: JobMetrics): number {

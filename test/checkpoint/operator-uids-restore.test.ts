@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { col, TableEnvironment, type Row, type Table } from '../../src/index.ts';
+import { formatRestore } from '../../src/cli/progress.ts';
 import { runSqlFile } from '../../src/cli/sql-command.ts';
 import { waitFor } from './helpers.ts';
 
@@ -60,10 +61,12 @@ describe('restoring a savepoint into a changed query', () => {
       const t = env.from('s').unionAll(env.from('extra')).groupBy('k').select(col('k'), col('*').count().as('c'), col('v').sum().as('s'));
       return uid ? t.uid('counts') : t;
     };
-    const { rows, startedEmpty } = await restore(hinted, withExtra(true));
+    const { rows, startedEmpty, lastRestore } = await restore(hinted, withExtra(true));
     // The two sources interleave, but each key's changes come in order.
     assert.deepEqual(rows.sort(), ['+I[3, 1, 7]', '+U[1, 3, 45]', '+U[2, 2, 21]', '-U[1, 2, 40]', '-U[2, 1, 20]'].sort());
     assert.deepEqual(startedEmpty.map((o) => o.name), ['Source(extra, connector=scripted)']);
+    // What weir run prints when the job has restored.
+    assert.match(formatRestore('job', lastRestore), /^\[job\] restored from chk-\d+ \(.*savepoint-.*\); started empty \(no state in the checkpoint\): Source\(extra, connector=scripted\) \[uid source-[0-9a-f]{16}\]$/);
     // The same change without the uid: the union gives the aggregation another generated uid.
     await assert.rejects(restore(generated, withExtra(false)), (e: { code?: string; message: string }) =>
       e.code === 'RESTORE_FAILED' && /that no operator of this job claims\n {2}- GroupAggregate/.test(e.message));
@@ -99,7 +102,8 @@ describe('restoring a savepoint into a changed query', () => {
     const result = query(env).execute();
     const rows: Row[] = await result.collect();
     const done = await result.job.done();
-    return { rows: rows.map((r) => r.toString()), startedEmpty: done.metrics.checkpoints!.lastRestore!.startedEmpty };
+    const lastRestore = done.metrics.checkpoints!.lastRestore!;
+    return { rows: rows.map((r) => r.toString()), startedEmpty: lastRestore.startedEmpty, lastRestore };
   }
 
   async function environment(sourceScript: string, config: Record<string, string>): Promise<TableEnvironment> {
