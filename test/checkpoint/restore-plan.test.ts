@@ -109,6 +109,9 @@ describe('restore plan', () => {
     const plan = planRestore(withUids, other, 128, true);
     assert.equal(plan.tasks.size, 0);
     assert.deepEqual(plan.startedEmpty.map((o) => o.uid), ['other-src', 'other-uid']);
+    // A checkpoint written before uids is matched by id and signature, also by a job whose operators have uids.
+    const uids = planTaskRestores(checkpoint, graph(2, aggregate({ uid: 'agg-uid' }), source('src-uid')), 128, false);
+    assert.deepEqual(uids.get('v1[1]')!.operators.n2.keyedState, ['/ck/chk-3/op-n2-1.keyed']);
     // Without uids (an old checkpoint), a changed name is another operator.
     assert.throws(() => planTaskRestores(checkpoint, graph(2, aggregate({ name: 'GroupAggregate(groupBy=[other])' })), 128, false),
       /state of 1 operator that no operator of this job claims\n {2}- GroupAggregate\(groupBy=\[k\]\) \(id n2, group-aggregate\)/);
