@@ -70,6 +70,14 @@ describe('source positions', () => {
     }
   });
 
+  it('datagen resumes inside a block: at a limited rate batches are slices of a generated block', async () => {
+    const schema = schemaOf([['id', 'BIGINT'], ['x', 'DOUBLE'], ['s', 'STRING']]);
+    // 300 rows per batch (3000 rows/s), blocks of 1000 rows: the position after 2 batches is inside the first block.
+    const options = { connector: 'datagen', seed: '9', 'number-of-rows': '1500', 'rows-per-second': '3000', 'fields.id.kind': 'sequence', 'fields.id.start': '1', 'fields.id.end': '1500' };
+    const rows = await resumesExactly(datagenSource, options, schema, 2, () => context(0, 1, { 'table.exec.batch-size': '1000' }));
+    assert.deepEqual(rows.map((r) => r[0]), Array.from({ length: 1500 }, (_, i) => BigInt(i + 1)));
+  });
+
   it('datagen positions of 1, 2 or 3 subtasks resume at another parallelism with the rows of an uninterrupted run', async () => {
     const schema = schemaOf([['id', 'BIGINT'], ['x', 'DOUBLE'], ['s', 'STRING'], ['n', 'INT']]);
     const options = { connector: 'datagen', seed: '7', 'number-of-rows': '5000', 'rows-per-second': '1e12', 'fields.id.kind': 'sequence', 'fields.id.start': '1', 'fields.id.end': '100000', 'fields.n.null-rate': '0.3', 'fields.s.length': '5' };

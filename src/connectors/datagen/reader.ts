@@ -49,9 +49,9 @@ export function totalRows(plan: DatagenPlan): number | undefined {
  * One subtask's datagen reader: columnar batches of `table.exec.batch-size` rows, throttled by a token bucket.
  *
  * The table's rows are cut into splits that do not depend on the parallelism (see {@link SplitLayout}); subtask i
- * of p owns splits i, i + p, ...: it emits bounded splits one after the other and takes turns between lanes. Its
- * position records every owned split's progress and random generator state, so a restored job, at any
- * parallelism, deals the splits again and emits exactly the rows the failed job would have emitted next.
+ * of p owns splits i, i + p, ...: it emits bounded splits one after the other and takes turns between lanes (a
+ * block of rows each). Its position records every owned split's progress and random generator state, so a restored
+ * job, at any parallelism, deals the splits again and emits exactly the rows the failed job would have emitted next.
  */
 export class DatagenReader implements SourceReader {
   private readonly layout: SplitLayout;
@@ -77,7 +77,6 @@ export class DatagenReader implements SourceReader {
     }
     const arrowSchema = schema.toArrow();
     this.splits = states.map((s) => new DatagenSplit(this.layout, plan.fields, arrowSchema, s));
-    for (const s of this.splits) s.resume();
     const rate = plan.rowsPerSecond / parallelism;
     // About ten batches a second at low rates, so a slow source still emits steadily rather than in bursts.
     this.maxBatch = Math.max(1, Math.min(batchSize, Math.floor(rate / 10)));
@@ -97,8 +96,8 @@ export class DatagenReader implements SourceReader {
     await this.bucket.acquire(n, this.ctx.signal);
     const batch = split.next(n);
     this.lastSplit = String(split.id);
-    // Lanes (endless) take turns, a batch each.
-    if (split.size === Infinity) this.current = (this.current + 1) % this.splits.length;
+    // Lanes (endless) take turns, a block each.
+    if (split.size === Infinity && !split.inBlock) this.current = (this.current + 1) % this.splits.length;
     return batch;
   }
 

@@ -16,7 +16,8 @@ export function splitRng(seed: number, id: number): Rng {
  * the split's rows [b·block, (b+1)·block)) from the split's own random generator, and emitted in slices as the rate
  * allows; so a row's values depend on the seed, the split and its row number only, not on how many rows each batch
  * takes (which depends on the parallelism at low rates). A position records the generator's state at the start of
- * the current block; a restored split generates that block again and skips what was emitted.
+ * the current block; a restored split generates that block again (when it is next read) and skips what was
+ * emitted.
  */
 export class DatagenSplit {
   readonly id: number;
@@ -49,44 +50,44 @@ export class DatagenSplit {
 
   get remaining(): number { return this.size - this.emittedRows; }
 
-  /** The split's next rows: at most `max`, never past the end of the current block (so at least one, up to a block). */
+  /** Whether a block is open (generated, not all emitted): a lane keeps its turn until its block is used up. */
+  get inBlock(): boolean { return this.block !== null; }
+
+  /** The split's next rows: at most `max`, never past the end of the current block. */
   next(max: number): ChangeBatch {
-    if (!this.block || this.blockOffset >= this.block.numRows) this.generateBlock(this.emittedRows, 0);
+    if (!this.block) this.openBlock();
     const block = this.block!;
     const n = Math.min(max, block.numRows - this.blockOffset);
     const batch = n === block.numRows ? block : block.slice(this.blockOffset, this.blockOffset + n);
     this.blockOffset += n;
     this.emittedRows += n;
+    // A used-up block is dropped at once: a table of many lanes keeps at most one block in memory.
+    if (this.blockOffset >= block.numRows) this.block = null;
     return batch;
   }
 
-  /** How many rows `next` can return before the current block is used up (a block's worth when none is open). */
+  /** How many rows `next` can return before the current block is used up (blocks start at multiples of the block size). */
   rowsInBlock(): number {
-    const left = this.block ? this.block.numRows - this.blockOffset : 0;
-    return left > 0 ? left : Math.min(this.layout.block, this.remaining);
+    if (this.block) return this.block.numRows - this.blockOffset;
+    return Math.min(this.layout.block - (this.emittedRows % this.layout.block), this.remaining);
   }
 
   state(): DatagenSplitState {
-    const open = this.block !== null && this.blockOffset < this.block.numRows;
-    return { id: this.id, emitted: this.emittedRows, rng: open ? [...this.blockStart] : this.rng.state() };
+    return { id: this.id, emitted: this.emittedRows, rng: this.block ? [...this.blockStart] : this.rng.state() };
   }
 
   /**
-   * Generates the block holding row `emitted` of the split, from the generator's current state, with `skip` of its
-   * rows already emitted. A restored split (emitted inside a block) regenerates its block from the recorded state.
+   * Generates the block holding the split's next row from the generator's current state, skipping the rows of it
+   * already emitted: none, except in a restored split whose position was inside a block (the state recorded is the
+   * block's start, so the block is generated again exactly).
    */
-  private generateBlock(emitted: number, skip: number): void {
-    const first = emitted - skip;
+  private openBlock(): void {
+    const skip = this.emittedRows % this.layout.block;
+    const first = this.emittedRows - skip;
     this.generators ??= this.fields.map((f) => (f.kind === 'sequence' ? sequenceGenerator(f, this.firstRow + first) : randomGenerator(f, this.rng)));
     this.blockStart = this.rng.state();
     const n = Math.min(this.layout.block, this.size - first);
     this.block = ChangeBatch.fromColumns(this.arrowSchema, this.generators.map((g) => g(n)), n);
     this.blockOffset = skip;
-  }
-
-  /** A restored split inside a block: generate that block again now, and skip the rows already emitted. */
-  resume(): void {
-    const skip = this.emittedRows % this.layout.block;
-    if (skip > 0 && this.remaining > 0) this.generateBlock(this.emittedRows, skip);
   }
 }
