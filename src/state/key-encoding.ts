@@ -44,15 +44,21 @@ export function hashKeyBytes(bytes: Uint8Array): number {
 
 /** Growable byte buffer for building blobs without knowing their size up front. */
 export class ByteWriter {
-  private buf = new Uint8Array(256);
-  private view = new DataView(this.buf.buffer);
+  // A Buffer (never from the shared pool, so its ArrayBuffer starts at 0) for its native latin1 writes.
+  private buf: Buffer;
+  private view: DataView;
   length = 0;
+
+  constructor(initialSize = 256) {
+    this.buf = Buffer.allocUnsafeSlow(Math.max(16, initialSize));
+    this.view = new DataView(this.buf.buffer);
+  }
 
   private ensure(extra: number): void {
     if (this.length + extra <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.length + extra) size *= 2;
-    const next = new Uint8Array(size);
+    const next = Buffer.allocUnsafeSlow(size);
     next.set(this.buf.subarray(0, this.length));
     this.buf = next;
     this.view = new DataView(next.buffer);
@@ -63,9 +69,17 @@ export class ByteWriter {
   u32(v: number): void { this.ensure(4); this.view.setUint32(this.length, v, true); this.length += 4; }
   f64(v: number): void { this.ensure(8); this.view.setFloat64(this.length, v, true); this.length += 8; }
   bytes(b: Uint8Array): void { this.ensure(b.length); this.buf.set(b, this.length); this.length += b.length; }
+  /** A {@link keyString} (one char per byte) as its bytes, without making a Uint8Array of it first. */
+  latin1(s: string): void { this.ensure(s.length); this.length += this.buf.write(s, this.length, s.length, 'latin1'); }
+  /** Appends what `other` has written. */
+  append(other: ByteWriter): void { this.bytes(other.buf.subarray(0, other.length)); }
+  /** A view of the written bytes (valid until the next write). */
+  written(): Uint8Array { return this.buf.subarray(0, this.length); }
+  /** Forgets what was written, keeping the capacity. */
+  reset(): void { this.length = 0; }
 
   /** The written bytes (a copy trimmed to length, so the writer's spare capacity is not retained). */
-  finish(): Uint8Array { return this.buf.slice(0, this.length); }
+  finish(): Uint8Array { return new Uint8Array(this.buf.subarray(0, this.length)); }
 }
 
 /** Sequential reader over a blob written by {@link ByteWriter}. */
@@ -145,6 +159,17 @@ export function writeEntry(w: ByteWriter, key: Uint8Array, userKey: Uint8Array, 
   w.bytes(key);
   w.u16(userKey.length);
   w.bytes(userKey);
+  w.f64(timestamp);
+  w.u32(value.length);
+  w.bytes(value);
+}
+
+/** {@link writeEntry} with the key and user key as {@link keyString}s, written without converting them first. */
+export function writeEntryStrings(w: ByteWriter, key: string, userKey: string, timestamp: number, value: Uint8Array): void {
+  w.u16(key.length);
+  w.latin1(key);
+  w.u16(userKey.length);
+  w.latin1(userKey);
   w.f64(timestamp);
   w.u32(value.length);
   w.bytes(value);

@@ -7,17 +7,18 @@
  * Encoded form (`encodeSnapshot`), format `weir-keyed-state` version 2: one MessagePack map (standard msgpack, no
  * records or extensions besides msgpackr's bigint extension, which this envelope never uses) with the fields of
  * {@link SnapshotManifest}, `base` (null for a full snapshot; for a delta, the file name of the snapshot it applies
- * to, in the same directory) and `groups`, an array of `{ table, keyGroup, entries, data, removed? }`. `data` is a
- * binary of `entries` records, each (little-endian):
+ * to, in the same directory), `data` (one binary holding every group's records) and `groups`, an array of
+ * `{ table, keyGroup, entries, data: [start, end], removed?: [start, end] }` (byte ranges of `data`). A group's
+ * `data` range holds `entries` records, each (little-endian):
  *
  *     keyLen u16 | key bytes | userKeyLen u16 | userKey bytes | timestamp f64 | valueLen u32 | value bytes
  *
- * `removed` (deltas only) is a binary of removal records, applied before the group's entries:
+ * Its `removed` range (deltas only) holds removal records, applied before the group's entries:
  *
  *     keyLen u16 | key bytes | scope u8 (0: the whole key, 1: one user key) | [userKeyLen u16 | userKey bytes]
  *
  * A delta's entries replace the entries with the same key and user key (see `snapshot-chain.ts`). Version 1 (no
- * `base`, no `removed`) is read as a full snapshot.
+ * `base`, no removals, each group's `data` a binary of its own) is read as a full snapshot.
  *
  * `key` is the operator's encoded key; `userKey` the serialized map key (empty for value and list state);
  * `timestamp` the last write in processing-time ms; `value` the serialized value (value and map state) or, for list
@@ -26,7 +27,7 @@
  */
 import { Packr } from 'msgpackr';
 import type { KeyGroupRange } from './key-groups.ts';
-import { ByteReader, ByteWriter, readEntries, writeEntry, type StateEntry } from './key-encoding.ts';
+import { ByteReader, ByteWriter, readEntries, writeEntry, writeEntryStrings, type StateEntry } from './key-encoding.ts';
 import type { StateKind } from './keyed-state.ts';
 import type { SerializerInfo } from './serializers.ts';
 import { restoreFailed, snapshotFailed } from './state-errors.ts';
@@ -60,6 +61,15 @@ export interface SnapshotManifest {
   readonly tables: readonly TableManifest[];
 }
 
+/** Receives a group's entries and removals, keys as {@link keyString}s (one char per byte). */
+export interface EntrySink {
+  entry(key: string, userKey: string, timestamp: number, value: Uint8Array): void;
+  /** Deltas: the whole key is removed. */
+  removeKey(key: string): void;
+  /** Deltas: one user key of the key is removed. */
+  removeCell(key: string, userKey: string): void;
+}
+
 /** A key (or one user key of a key) a delta removes. */
 export interface StateRemoval {
   readonly key: Uint8Array;
@@ -83,16 +93,63 @@ export interface StateSnapshot {
   entries(table: string, keyGroup: number): Iterable<StateEntry>;
   /** Deltas: what the group lost since the previous snapshot (applied before {@link entries}). */
   removals?(table: string, keyGroup: number): Iterable<StateRemoval>;
+  /**
+   * Optional fast path for encoding: hands the group's removals and entries to `sink` directly (what
+   * {@link removals} and {@link entries} yield, without making objects of them).
+   */
+  writeGroup?(table: string, keyGroup: number, sink: EntrySink): void;
   /** Frees what the snapshot pins (copy-on-write generations, a store read transaction). Idempotent. */
   release(): void;
 }
 
+/** A group in the envelope: byte ranges of its `data` (version 1: its own binaries). */
 interface EncodedGroup {
   table: string;
   keyGroup: number;
   entries: number;
-  data: Uint8Array;
-  removed?: Uint8Array;
+  data: [number, number] | Uint8Array;
+  removed?: [number, number];
+}
+
+/** Writes a group's entries to the file's data and its removals aside (they go after the entries). */
+class GroupSink implements EntrySink {
+  count = 0;
+  readonly removed = new ByteWriter();
+
+  constructor(private readonly data: ByteWriter) {}
+
+  entry(key: string, userKey: string, timestamp: number, value: Uint8Array): void {
+    writeEntryStrings(this.data, key, userKey, timestamp, value);
+    this.count++;
+  }
+
+  removeKey(key: string): void {
+    this.removed.u16(key.length);
+    this.removed.latin1(key);
+    this.removed.u8(0);
+  }
+
+  removeCell(key: string, userKey: string): void {
+    this.removed.u16(key.length);
+    this.removed.latin1(key);
+    this.removed.u8(1);
+    this.removed.u16(userKey.length);
+    this.removed.latin1(userKey);
+  }
+
+  /** The generic path, from a snapshot's iterables. */
+  from(snapshot: StateSnapshot, table: string, keyGroup: number): void {
+    for (const r of (snapshot.delta && snapshot.removals?.(table, keyGroup)) || []) {
+      this.removed.u16(r.key.length);
+      this.removed.bytes(r.key);
+      if (r.userKey === null) this.removed.u8(0);
+      else { this.removed.u8(1); this.removed.u16(r.userKey.length); this.removed.bytes(r.userKey); }
+    }
+    for (const e of snapshot.entries(table, keyGroup)) {
+      writeEntry(this.data, e.key, e.userKey, e.timestamp, e.value);
+      this.count++;
+    }
+  }
 }
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
@@ -116,20 +173,24 @@ export function encodeSnapshot(snapshot: StateSnapshot): Uint8Array {
 export function encodeSnapshotFile(snapshot: StateSnapshot, base: string | null): EncodedSnapshot {
   if (snapshot.delta && base === null) throw snapshotFailed(`Snapshot of checkpoint ${snapshot.manifest.checkpointId} is a delta: it needs the file of the snapshot it applies to`);
   const groups: EncodedGroup[] = [];
-  let total = 0;
+  const data = new ByteWriter(1 << 16);
+  const sink = new GroupSink(data);
   for (const table of snapshot.manifest.tables) {
     for (const keyGroup of snapshot.keyGroups(table.name)) {
-      const w = new ByteWriter();
-      let entries = 0;
-      for (const e of snapshot.entries(table.name, keyGroup)) {
-        writeEntry(w, e.key, e.userKey, e.timestamp, e.value);
-        entries++;
+      const start = data.length;
+      const before = sink.count;
+      sink.removed.reset();
+      if (snapshot.writeGroup) snapshot.writeGroup(table.name, keyGroup, sink);
+      else sink.from(snapshot, table.name, keyGroup);
+      const end = data.length;
+      const removed = snapshot.delta && sink.removed.length > 0;
+      if (removed) data.append(sink.removed);
+      if (sink.count > before || removed) {
+        groups.push({ table: table.name, keyGroup, entries: sink.count - before, data: [start, end], ...(removed ? { removed: [end, data.length] } : {}) });
       }
-      const removed = snapshot.delta ? encodeRemovals(snapshot.removals?.(table.name, keyGroup) ?? []) : null;
-      if (entries > 0 || removed) groups.push({ table: table.name, keyGroup, entries, data: w.finish(), ...(removed ? { removed } : {}) });
-      total += entries;
     }
   }
+  const total = sink.count;
   const m = snapshot.manifest;
   const bytes = packr.pack({
     format: m.format,
@@ -148,20 +209,9 @@ export function encodeSnapshotFile(snapshot: StateSnapshot, base: string | null)
     })),
     base: snapshot.delta ? base : null,
     groups,
+    data: data.written(),
   });
   return { bytes, entries: total };
-}
-
-/** Removal records (see the format above); null when there are none. */
-function encodeRemovals(removals: Iterable<StateRemoval>): Uint8Array | null {
-  const w = new ByteWriter();
-  for (const r of removals) {
-    w.u16(r.key.length);
-    w.bytes(r.key);
-    if (r.userKey === null) w.u8(0);
-    else { w.u8(1); w.u16(r.userKey.length); w.bytes(r.userKey); }
-  }
-  return w.length === 0 ? null : w.finish();
 }
 
 function* decodeRemovals(blob: Uint8Array): Generator<StateRemoval> {
@@ -186,23 +236,27 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
   if (!READABLE_VERSIONS.includes(raw.formatVersion as number)) {
     throw restoreFailed(`Keyed state snapshot format version ${String(raw.formatVersion)} is not supported (this build reads ${READABLE_VERSIONS.join(' and ')})`);
   }
-  const { groups, base, ...manifest } = raw as unknown as SnapshotManifest & { groups: EncodedGroup[]; base?: string | null };
+  const { groups, base, data, ...manifest } = raw as unknown as SnapshotManifest & { groups: EncodedGroup[]; base?: string | null; data?: Uint8Array };
   // Read as the current version: a v1 file is a full snapshot, which v2 expresses the same way.
-  return new DecodedSnapshot({ ...manifest, formatVersion: SNAPSHOT_FORMAT_VERSION }, groups, base ?? null);
+  return new DecodedSnapshot({ ...manifest, formatVersion: SNAPSHOT_FORMAT_VERSION }, groups, data ?? new Uint8Array(0), base ?? null);
 }
 
 /** A snapshot read back from bytes; entry fields are views into those bytes. */
 export class DecodedSnapshot implements StateSnapshot {
-  private readonly byTable = new Map<string, Map<number, EncodedGroup>>();
+  private readonly byTable = new Map<string, Map<number, { data: Uint8Array; removed?: Uint8Array }>>();
   readonly delta: boolean;
 
-  /** `base`: for a delta, the file name (same directory) of the snapshot it applies to. */
-  constructor(readonly manifest: SnapshotManifest, groups: readonly EncodedGroup[], readonly base: string | null) {
+  /** `data`: the envelope's records; `base`: for a delta, the file name (same directory) of the snapshot it applies to. */
+  constructor(readonly manifest: SnapshotManifest, groups: readonly EncodedGroup[], data: Uint8Array, readonly base: string | null) {
     this.delta = base !== null;
+    const range = (r: [number, number]) => {
+      if (!Array.isArray(r) || r[0] < 0 || r[1] > data.length || r[0] > r[1]) throw restoreFailed(`Keyed state snapshot of checkpoint ${manifest.checkpointId} is corrupt (a group's byte range is outside its data)`);
+      return data.subarray(r[0], r[1]);
+    };
     for (const g of groups) {
       let t = this.byTable.get(g.table);
       if (!t) { t = new Map(); this.byTable.set(g.table, t); }
-      t.set(g.keyGroup, g);
+      t.set(g.keyGroup, { data: g.data instanceof Uint8Array ? g.data : range(g.data), ...(g.removed ? { removed: range(g.removed) } : {}) });
     }
   }
 

@@ -1,8 +1,8 @@
 import type { KeyGroupRange } from '../key-groups.ts';
 import { KeyedBackendBase, type KeyedBackendOptions, type TableMeta } from '../backend-base.ts';
-import { keyString, type StateEntry } from '../key-encoding.ts';
+import { keyString, keyStringBytes, type StateEntry } from '../key-encoding.ts';
 import type { ListState, MapState, StateTableSize, ValueState } from '../keyed-state.ts';
-import type { SnapshotManifest, StateRemoval, StateSnapshot } from '../snapshot.ts';
+import type { EntrySink, SnapshotManifest, StateRemoval, StateSnapshot } from '../snapshot.ts';
 import { snapshotFailed } from '../state-errors.ts';
 import { ChangeSet, Generations, HeapTable, type GroupChanges, type GroupMap } from './cow.ts';
 import { HeapListState, HeapMapState, HeapValueState, type HeapScope, type HeapTableOps } from './heap-states.ts';
@@ -190,10 +190,31 @@ class HeapSnapshot implements StateSnapshot {
     return i === undefined ? undefined : this.changes?.[i].groups[keyGroup - this.firstGroup];
   }
 
+  writeGroup(table: string, keyGroup: number, sink: EntrySink): void {
+    const g = this.groupsOf(table)[keyGroup - this.firstGroup];
+    const i = this.tableIndex.get(table);
+    if (i === undefined) return;
+    if (this.changes) {
+      const c = this.changesOf(table, keyGroup);
+      if (c) this.ops[i].writeChanges(g, c, this.now, sink);
+    } else if (g) {
+      this.ops[i].writeAll(g, this.now, sink);
+    }
+  }
+
+  /** A delta's group as objects (the encoder uses {@link writeGroup}; this serves other readers). */
+  private collect(table: string, keyGroup: number): { entries: StateEntry[]; removals: StateRemoval[] } {
+    const out = { entries: [] as StateEntry[], removals: [] as StateRemoval[] };
+    this.writeGroup(table, keyGroup, {
+      entry: (key, userKey, timestamp, value) => out.entries.push({ key: keyStringBytes(key), userKey: keyStringBytes(userKey), timestamp, value }),
+      removeKey: (key) => out.removals.push({ key: keyStringBytes(key), userKey: null }),
+      removeCell: (key, userKey) => out.removals.push({ key: keyStringBytes(key), userKey: keyStringBytes(userKey) }),
+    });
+    return out;
+  }
+
   removals(table: string, keyGroup: number): Iterable<StateRemoval> {
-    const c = this.changesOf(table, keyGroup);
-    if (!c) return [];
-    return this.ops[this.tableIndex.get(table)!].removalsOf(this.groupsOf(table)[keyGroup - this.firstGroup], c, this.now);
+    return this.changes ? this.collect(table, keyGroup).removals : [];
   }
 
   private groupsOf(table: string): (GroupMap<unknown> | undefined)[] {
@@ -215,13 +236,9 @@ class HeapSnapshot implements StateSnapshot {
   }
 
   entries(table: string, keyGroup: number): Iterable<StateEntry> {
+    if (this.changes) return this.collect(table, keyGroup).entries;
     const g = this.groupsOf(table)[keyGroup - this.firstGroup];
-    const ops = this.ops[this.tableIndex.get(table)!];
-    if (this.changes) {
-      const c = this.changesOf(table, keyGroup);
-      return c ? ops.changedEntriesOf(g, c, this.now) : [];
-    }
-    return g ? ops.entriesOf(g, this.now) : [];
+    return g ? this.ops[this.tableIndex.get(table)!].entriesOf(g, this.now) : [];
   }
 
   release(): void {

@@ -5,7 +5,7 @@
 import { decodeList, encodeList, keyString, keyStringBytes, type StateEntry } from '../key-encoding.ts';
 import type { ListState, MapState, ValueState } from '../keyed-state.ts';
 import type { TableMeta } from '../backend-base.ts';
-import type { StateRemoval } from '../snapshot.ts';
+import type { EntrySink } from '../snapshot.ts';
 import type { GroupChanges, GroupMap, HeapEntry, HeapTable } from './cow.ts';
 
 /** What a heap state needs from its backend: the current key and the clock. */
@@ -24,10 +24,13 @@ export interface HeapTableOps {
   readonly table: HeapTable<unknown>;
   /** Portable entries of a frozen group, leaving out those expired at `now`. */
   entriesOf(group: GroupMap<unknown>, now: number): Iterable<StateEntry>;
-  /** Incremental snapshots: the live entries of the `changes` keys in a frozen group (absent: the group is empty). */
-  changedEntriesOf(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number): Iterable<StateEntry>;
-  /** Incremental snapshots: the `changes` keys (or user keys) a frozen group no longer holds, or holds expired. */
-  removalsOf(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number): Iterable<StateRemoval>;
+  /** {@link entriesOf} into `sink` (the encoder's fast path). */
+  writeAll(group: GroupMap<unknown>, now: number, sink: EntrySink): void;
+  /**
+   * Incremental snapshots: into `sink`, the `changes` keys (or user keys) a frozen group (absent: empty) no longer
+   * holds or holds expired, as removals, and the live entries of the others.
+   */
+  writeChanges(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number, sink: EntrySink): void;
   load(keyGroup: number, entries: Iterable<StateEntry>): void;
   /** Removes what has expired under `key`; returns the number of logical entries removed. */
   expire(keyGroup: number, key: string, now: number): number;
@@ -100,16 +103,18 @@ export class HeapValueState<T> implements ValueState<T>, HeapTableOps {
     }
   }
 
-  *changedEntriesOf(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number): Iterable<StateEntry> {
+  writeAll(group: GroupMap<unknown>, now: number, sink: EntrySink): void {
+    const ser = this.meta.valueSer;
+    for (const [k, e] of group.map) if (!expired(this.scope, e.ts, now)) sink.entry(k, '', e.ts, ser.serialize(e.v));
+  }
+
+  writeChanges(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number, sink: EntrySink): void {
     const ser = this.meta.valueSer;
     for (const k of changes.keys()) {
       const e = group?.map.get(k);
-      if (e && !expired(this.scope, e.ts, now)) yield { key: keyStringBytes(k), userKey: EMPTY, timestamp: e.ts, value: ser.serialize(e.v) };
+      if (e && !expired(this.scope, e.ts, now)) sink.entry(k, '', e.ts, ser.serialize(e.v));
+      else sink.removeKey(k);
     }
-  }
-
-  removalsOf(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number): Iterable<StateRemoval> {
-    return removedKeys(this.scope, group, changes, now);
   }
 
   load(keyGroup: number, entries: Iterable<StateEntry>): void {
@@ -243,28 +248,27 @@ export class HeapMapState<K, V> implements MapState<K, V>, HeapTableOps {
     }
   }
 
-  *changedEntriesOf(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number): Iterable<StateEntry> {
+  writeAll(group: GroupMap<unknown>, now: number, sink: EntrySink): void {
     const ser = this.meta.valueSer;
-    for (const [k, userKeys] of changes) {
-      const e = (group as GroupMap<Inner<K, V>> | undefined)?.map.get(k);
-      if (e === undefined) continue;
-      const key = keyStringBytes(k);
-      for (const uk of userKeys ?? e.v.keys()) {
-        const c = e.v.get(uk);
-        if (c && !expired(this.scope, c.ts, now)) yield { key, userKey: keyStringBytes(uk), timestamp: c.ts, value: ser.serialize(c.v) };
-      }
+    for (const [k, e] of (group as GroupMap<Inner<K, V>>).map) {
+      for (const [uk, c] of e.v) if (!expired(this.scope, c.ts, now)) sink.entry(k, uk, c.ts, ser.serialize(c.v));
     }
   }
 
-  /** A whole-key change removes the key (its live cells follow as entries); a cell change removes what is gone. */
-  *removalsOf(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number): Iterable<StateRemoval> {
+  /** A whole-key change removes the key, then writes its live cells; a cell change writes the cell or its removal. */
+  writeChanges(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number, sink: EntrySink): void {
+    const ser = this.meta.valueSer;
     for (const [k, userKeys] of changes) {
-      if (userKeys === null) { yield { key: keyStringBytes(k), userKey: null }; continue; }
       const inner = (group as GroupMap<Inner<K, V>> | undefined)?.map.get(k)?.v;
-      let key: Uint8Array | undefined;
-      for (const uk of userKeys) {
-        const c = inner?.get(uk);
-        if (c === undefined || expired(this.scope, c.ts, now)) yield { key: (key ??= keyStringBytes(k)), userKey: keyStringBytes(uk) };
+      if (userKeys === null) sink.removeKey(k);
+      if (inner === undefined) {
+        if (userKeys !== null) for (const uk of userKeys) sink.removeCell(k, uk);
+        continue;
+      }
+      for (const uk of userKeys ?? inner.keys()) {
+        const c = inner.get(uk);
+        if (c !== undefined && !expired(this.scope, c.ts, now)) sink.entry(k, uk, c.ts, ser.serialize(c.v));
+        else if (userKeys !== null) sink.removeCell(k, uk);
       }
     }
   }
@@ -354,16 +358,20 @@ export class HeapListState<T> implements ListState<T>, HeapTableOps {
     }
   }
 
-  *changedEntriesOf(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number): Iterable<StateEntry> {
+  writeAll(group: GroupMap<unknown>, now: number, sink: EntrySink): void {
     const ser = this.meta.valueSer;
-    for (const k of changes.keys()) {
-      const e = (group as GroupMap<T[]> | undefined)?.map.get(k);
-      if (e && !expired(this.scope, e.ts, now)) yield { key: keyStringBytes(k), userKey: EMPTY, timestamp: e.ts, value: encodeList(e.v.map((v) => ser.serialize(v))) };
+    for (const [k, e] of (group as GroupMap<T[]>).map) {
+      if (!expired(this.scope, e.ts, now)) sink.entry(k, '', e.ts, encodeList(e.v.map((v) => ser.serialize(v))));
     }
   }
 
-  removalsOf(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number): Iterable<StateRemoval> {
-    return removedKeys(this.scope, group, changes, now);
+  writeChanges(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number, sink: EntrySink): void {
+    const ser = this.meta.valueSer;
+    for (const k of changes.keys()) {
+      const e = (group as GroupMap<T[]> | undefined)?.map.get(k);
+      if (e && !expired(this.scope, e.ts, now)) sink.entry(k, '', e.ts, encodeList(e.v.map((v) => ser.serialize(v))));
+      else sink.removeKey(k);
+    }
   }
 
   load(keyGroup: number, entries: Iterable<StateEntry>): void {
@@ -382,12 +390,4 @@ export class HeapListState<T> implements ListState<T>, HeapTableOps {
   }
 
   entryCount(): number { return 1; }
-}
-
-/** Value and list state: the changed keys a frozen group no longer holds (or holds expired). */
-function* removedKeys(scope: HeapScope, group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number): Iterable<StateRemoval> {
-  for (const k of changes.keys()) {
-    const e = group?.map.get(k);
-    if (e === undefined || expired(scope, e.ts, now)) yield { key: keyStringBytes(k), userKey: null };
-  }
 }
