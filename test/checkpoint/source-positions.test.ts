@@ -7,6 +7,7 @@ import { rowsFromBatch } from '../../src/batch/values/index.ts';
 import { datagenSource, filesystemSource, type ConnectorContext, type ConnectorOptions, type SourceFactory, type SourceReader } from '../../src/connectors/index.ts';
 import { isSourceEvent } from '../../src/connectors/connector.ts';
 import { Schema } from '../../src/types/schema.ts';
+import type { DatagenReader } from '../../src/connectors/datagen/reader.ts';
 import { parseDataType as T } from '../../src/types/parse-data-type.ts';
 import { context, tempDir } from '../connectors/helpers.ts';
 
@@ -107,7 +108,8 @@ describe('source positions', () => {
       for (let n = 0; n < batches;) {
         const e = await r.next();
         if (!e || isSourceEvent(e)) continue;
-        byLane.set(r.currentSplit!(), [...(byLane.get(r.currentSplit!()) ?? []), ...rowsFromBatch(e, schema).map((row) => row[0])]);
+        const lane = String((r as DatagenReader).lastSplit());
+        byLane.set(lane, [...(byLane.get(lane) ?? []), ...rowsFromBatch(e, schema).map((row) => row[0])]);
         n++;
       }
       return byLane;

@@ -1,6 +1,7 @@
 import { CoreOptions } from '../../config/options.ts';
 import type { Schema } from '../../types/schema.ts';
-import type { ConnectorContext, ConnectorOptions, SourceElement, SourceReader } from '../connector.ts';
+import type { ChangeBatch } from '../../batch/change-batch.ts';
+import type { ConnectorContext, ConnectorOptions, SourceReader } from '../connector.ts';
 import { OptionReader } from '../options.ts';
 import { TokenBucket } from '../rate-limiter.ts';
 import { fieldSpec, IDENTIFIER, type FieldSpec } from './fields.ts';
@@ -56,9 +57,9 @@ export function totalRows(plan: DatagenPlan): number | undefined {
 export class DatagenReader implements SourceReader {
   private readonly layout: SplitLayout;
   private readonly splits: DatagenSplit[];
-  /** The split of the last batch, and the split to take the next batch from. */
+  /** The split to take the next batch from, and the split of the last batch. */
   private current = 0;
-  private lastSplit = '';
+  private last = -1;
   private readonly bucket: TokenBucket;
   private readonly maxBatch: number;
 
@@ -83,27 +84,28 @@ export class DatagenReader implements SourceReader {
     this.bucket = new TokenBucket(rate, this.maxBatch);
   }
 
-  async next(): Promise<SourceElement | null> {
+  async next(): Promise<ChangeBatch | null> {
     this.ctx.signal.throwIfAborted();
+    // Bounded splits are emitted one after the other.
+    while (this.splits[this.current]?.remaining <= 0) this.current++;
     const split = this.splits[this.current];
     if (!split) return null;
-    if (split.remaining <= 0) {
-      // Bounded splits are emitted one after the other; a finished one no longer holds the watermark back.
-      this.current++;
-      return { kind: 'split-finished', split: String(split.id) };
-    }
     const n = Math.min(this.maxBatch, split.rowsInBlock());
     await this.bucket.acquire(n, this.ctx.signal);
     const batch = split.next(n);
-    this.lastSplit = String(split.id);
+    this.last = split.id;
     // Lanes (endless) take turns, a block each.
     if (split.size === Infinity && !split.inBlock) this.current = (this.current + 1) % this.splits.length;
     return batch;
   }
 
-  /** Each split has its own watermark (Flink's per-split watermarks). */
-  currentSplit(): string {
-    return this.lastSplit;
+  /**
+   * The split the last batch came from. Not reported as the watermark split (`currentSplit`): datagen's times are
+   * wall-clock based (now minus a random past), not a function of the row number, so every split's rows are alike in
+   * event time and one watermark per subtask is right. Per-lane watermarks would lag by a full round of the lanes.
+   */
+  lastSplit(): number {
+    return this.last;
   }
 
   snapshotPosition(): DatagenPosition {
