@@ -73,10 +73,18 @@ describe('source positions', () => {
 
   it('datagen resumes inside a block: at a limited rate batches are slices of a generated block', async () => {
     const schema = schemaOf([['id', 'BIGINT'], ['x', 'DOUBLE'], ['s', 'STRING']]);
-    // 300 rows per batch (3000 rows/s), blocks of 1000 rows: the position after 2 batches is inside the first block.
+    // Blocks of a tenth of a second's rows (300 at 3000 rows/s); subtask 0 of 2 emits batches of 150 rows (its 1500
+    // rows/s), so the position after 3 batches is inside its second block. Its split is rows 1-750 of 1500.
     const options = { connector: 'datagen', seed: '9', 'number-of-rows': '1500', 'rows-per-second': '3000', 'fields.id.kind': 'sequence', 'fields.id.start': '1', 'fields.id.end': '1500' };
-    const rows = await resumesExactly(datagenSource, options, schema, 2, () => context(0, 1, { 'table.exec.batch-size': '1000' }));
-    assert.deepEqual(rows.map((r) => r[0]), Array.from({ length: 1500 }, (_, i) => BigInt(i + 1)));
+    const ctx = (i: number) => context(i, 2, { 'table.exec.batch-size': '1000' });
+    const originals = [0, 1].map((i) => datagenSource.createReader(options, schema, ctx(i)));
+    const heads = await Promise.all(originals.map((r) => take(r, schema, 3)));
+    const positions = originals.map((r) => JSON.parse(JSON.stringify(r.snapshotPosition!())));
+    assert.deepEqual(positions[0].owned.map((s: { emitted: number }) => s.emitted), [450]);
+    const tails = await Promise.all(originals.map((r) => take(r, schema)));
+    const resumed = await Promise.all([0, 1].map((i) => take(datagenSource.createReader(options, schema, { ...ctx(i), restoredPositions: positions }), schema)));
+    assert.deepEqual(resumed, tails);
+    assert.deepEqual([...heads[0], ...tails[0]].map((r) => r[0]), Array.from({ length: 750 }, (_, i) => BigInt(i + 1)));
   });
 
   it('datagen positions of 1, 2 or 3 subtasks resume at another parallelism with the rows of an uninterrupted run', async () => {

@@ -67,11 +67,14 @@ export class DatagenReader implements SourceReader {
     const { subtaskIndex: index, parallelism } = ctx;
     const rows = totalRows(plan);
     const batchSize = Math.max(1, ctx.config.get(CoreOptions.BATCH_SIZE));
+    // Rows are generated a block at a time; at low rates a block is a tenth of a second of the whole table's rows (a
+    // number independent of the parallelism), so wall-clock values (TIMESTAMP now minus a random past) stay fresh.
+    const block = Math.min(batchSize, Math.max(1, Math.floor(plan.rowsPerSecond / 10)));
     let states: DatagenSplitState[];
     if (ctx.restoredPositions) {
       ({ layout: this.layout, owned: states } = restoredSplits(ctx.restoredPositions, rows, index, parallelism));
     } else {
-      this.layout = rows === undefined ? unboundedLayout(parallelism, batchSize) : boundedLayout(rows, batchSize);
+      this.layout = rows === undefined ? unboundedLayout(parallelism, block) : boundedLayout(rows, block);
       // Unseeded, each subtask draws its own seed: its splits are random anyway, and recorded in positions.
       const seed = plan.seed ?? Math.floor(Math.random() * 2 ** 32);
       states = ownedSplits(this.layout.count, index, parallelism).map((id) => ({ id, emitted: 0, rng: splitRng(seed, id).state() }));

@@ -17,7 +17,7 @@ export interface SplitLayout {
   readonly count: number;
   /** Total rows when bounded; undefined for lanes. */
   readonly rows?: number;
-  /** Rows generated at a time per split (`table.exec.batch-size` when the job first started); see DatagenSplit. */
+  /** Rows generated at a time per split, fixed when the job first started; see DatagenSplit. */
   readonly block: number;
 }
 
