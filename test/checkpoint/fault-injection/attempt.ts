@@ -29,6 +29,12 @@ export interface Attempt {
   stderrTail(): string;
 }
 
+/** `weir run` processes still running: killed if this process exits first (a failed test, an interrupted benchmark). */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** Starts `weir run [--restore <restoreFrom>] job.ts`. */
 export function startAttempt(paths: AttemptPaths, rows: number, rate: number, restoreFrom: string | null): Attempt {
   const args = [join(REPO, 'bin', 'weir.mjs'), 'run', ...(process.env.WEIR_FAULT_VERBOSE ? [] : ['-q']), ...(restoreFrom ? ['--restore', restoreFrom] : []), JOB];
@@ -40,6 +46,8 @@ export function startAttempt(paths: AttemptPaths, rows: number, rate: number, re
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let tail = '';
   const verbose = Boolean(process.env.WEIR_FAULT_VERBOSE); // without -q, stderr forwarded: to see what a run did
   child.stderr!.on('data', (d: Buffer) => {

@@ -68,8 +68,17 @@ export function planFaults(seed: number, udfRows: number, kinds: readonly FaultK
     seed,
     pythonKills: chosen.has('python-worker') ? [point()] : [],
     tsDieAtRow: chosen.has('ts-worker') ? Math.floor(random() * udfRows) : null,
-    processKills: chosen.has('process') ? Array.from({ length: random() < 0.5 ? 1 : 2 }, point) : [],
+    processKills: chosen.has('process') ? ordered(Array.from({ length: random() < 0.5 ? 1 : 2 }, point)) : [],
   };
+}
+
+/**
+ * Kill points in the order they should fire: points in the output ascending (a later point that is already passed
+ * would fire the moment the restored process starts); a start-up point keeps its place, so that a kill may also fall
+ * in the start-up of the restored process.
+ */
+function ordered(points: FaultPoint[]): FaultPoint[] {
+  return points.every((p) => p >= 0) ? points.sort((a, b) => a - b) : points;
 }
 
 export function describePlan(plan: FaultPlan): string {
