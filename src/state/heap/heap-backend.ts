@@ -69,16 +69,17 @@ export class HeapStateBackend extends KeyedBackendBase implements HeapScope {
   }
 
   /**
-   * `delta`: only what changed since the previous snapshot, when possible (see the class comment). Either way,
-   * recording changes starts anew from here (for the next snapshot).
+   * `delta: true`: only what changed since the previous snapshot, when possible (see the class comment). With
+   * `delta` given (true or false), recording changes starts anew from here, for the next snapshot; without it (no
+   * incremental checkpoints) nothing is recorded.
    */
   snapshot(checkpointId: number, options: { readonly delta?: boolean } = {}): StateSnapshot {
     const now = this.clock();
     const frozen = this.ops.map((o) => o.table.freeze());
     const groupCount = this.keyGroupRange.end - this.keyGroupRange.start + 1;
     const delta = options.delta === true && this.tracking;
-    const changes = this.ops.map((o) => o.table.swapChanges(new ChangeSet(groupCount)));
-    this.tracking = true;
+    this.tracking = options.delta !== undefined;
+    const changes = this.ops.map((o) => o.table.swapChanges(this.tracking ? new ChangeSet(groupCount) : null));
     const token = this.gens.pin();
     let live = 0;
     for (const o of this.ops) live += o.table.count;
