@@ -154,12 +154,12 @@ async function syncFile(path: string): Promise<void> {
 }
 
 /**
- * Deletes the shared-directory files no completed checkpoint of `jobDir` needs any more. Only files of checkpoints
- * up to the newest completed one are candidates: a newer file may belong to a checkpoint in progress. (A task's
- * deltas chain on its previous snapshot, so a checkpoint in progress needs no older file than the latest completed
- * checkpoint does.)
+ * Deletes the shared-directory files no completed checkpoint of `jobDir` needs any more. While checkpoints may be in
+ * progress (`inProgress`), only files of checkpoints up to the newest completed one are candidates: a newer file may
+ * belong to a checkpoint in progress. (A task's deltas chain on its previous snapshot, so a checkpoint in progress
+ * needs no older file than the latest completed checkpoint does.)
  */
-export async function deleteUnreferencedSharedFiles(jobDir: string): Promise<void> {
+export async function deleteUnreferencedSharedFiles(jobDir: string, inProgress = true): Promise<void> {
   let names: string[];
   try { names = await readdir(sharedDir(jobDir)); } catch { return; }
   const completed = completedCheckpoints(jobDir);
@@ -170,7 +170,7 @@ export async function deleteUnreferencedSharedFiles(jobDir: string): Promise<voi
   }
   await Promise.all(names.map(async (name) => {
     const m = SHARED_FILE.exec(name);
-    if (!m || Number(m[1]) > newest || referenced.has(name)) return;
+    if (!m || (inProgress && Number(m[1]) > newest) || referenced.has(name)) return;
     await unlink(join(sharedDir(jobDir), name)).catch(() => undefined);
   }));
 }
@@ -207,11 +207,13 @@ export function completedCheckpoints(jobDir: string): { id: number; dir: string 
 
 /**
  * Deletes the checkpoint directories of `jobDir` that have no manifest (aborted, or left by a killed process),
- * except those `keep` names (checkpoints still in progress).
+ * except those `keep` names (checkpoints still in progress). Without `keep` (the job has stopped), also the shared
+ * files no completed checkpoint needs.
  */
-export async function deleteIncompleteCheckpoints(jobDir: string, keep: (id: number) => boolean = () => false): Promise<void> {
-  const incomplete = checkpointDirs(jobDir).filter((c) => !keep(c.id) && !existsSync(join(c.dir, MANIFEST_FILE)));
+export async function deleteIncompleteCheckpoints(jobDir: string, keep?: (id: number) => boolean): Promise<void> {
+  const incomplete = checkpointDirs(jobDir).filter((c) => !keep?.(c.id) && !existsSync(join(c.dir, MANIFEST_FILE)));
   await Promise.all(incomplete.map((c) => deleteCheckpoint(c.dir)));
+  if (!keep) await deleteUnreferencedSharedFiles(jobDir, false);
 }
 
 /**

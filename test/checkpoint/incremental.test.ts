@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { CheckpointReport, TaskAck } from '../../src/checkpoint/checkpoint-messages.ts';
-import { checkpointDir, deleteCheckpoint, moveToSavepoint, readManifest, resolveCheckpoint, retainCheckpoints, sharedDir, writeManifest } from '../../src/checkpoint/checkpoint-storage.ts';
+import { checkpointDir, deleteCheckpoint, deleteIncompleteCheckpoints, moveToSavepoint, readManifest, resolveCheckpoint, retainCheckpoints, sharedDir, writeManifest } from '../../src/checkpoint/checkpoint-storage.ts';
 import type { CheckpointableChain, CheckpointableOperator } from '../../src/checkpoint/checkpointable.ts';
 import { DEFAULT_CHAIN_POLICY } from '../../src/checkpoint/keyed-chain.ts';
 import { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, type CheckpointManifest } from '../../src/checkpoint/manifest.ts';
@@ -173,6 +173,14 @@ describe('incremental checkpoints', () => {
     await complete(jobDir, 4, [t.ack(4)], 1, 2);
     assert.deepEqual(sharedFiles(jobDir), ['op-n1-0-1.keyed', 'op-n1-0-2.keyed', 'op-n1-0-3.keyed', 'op-n1-0-4.keyed', 'op-n1-0-5.keyed'], 'checkpoint 3, retained, needs 1-3');
     await complete(jobDir, 5, [t.ack(5)], 1, 2);
+    assert.deepEqual(sharedFiles(jobDir), ['op-n1-0-4.keyed', 'op-n1-0-5.keyed']);
+    // Checkpoint 6 never completes; once the job has stopped, its file goes too.
+    t.write(random, 10);
+    await t.barrier(6);
+    await t.checkpointer.settle();
+    await retainCheckpoints(jobDir, 2);
+    assert.ok(sharedFiles(jobDir).includes('op-n1-0-6.keyed'), 'kept while checkpoints may be in progress');
+    await deleteIncompleteCheckpoints(jobDir);
     assert.deepEqual(sharedFiles(jobDir), ['op-n1-0-4.keyed', 'op-n1-0-5.keyed']);
   });
 
