@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { TableEnvironment, type JobResult } from '../../src/index.ts';
+import type { WeirError } from '../../src/errors/weir-error.ts';
+import { TableEnvironment, type JobClient, type JobResult } from '../../src/index.ts';
 import { FIXTURES } from '../e2e/helpers.ts';
-import { committedRows, failOnceDir, recoverOnceConfig } from './helpers.ts';
+import { committedRows, failOnceDir, recoverOnceConfig, waitFor } from './helpers.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CONFIG = {
@@ -79,6 +80,22 @@ describe('UDAF recovery from checkpoints', () => {
       const inserts = run.stdout.split('\n').filter((l) => new RegExp(`^${id}(:\\d+)?> \\+I\\[`).test(l)).map((l) => l.slice(l.indexOf('[')).split(',')[0]);
       assert.deepEqual(inserts.sort(), ['[0', '[1', '[2', '[3', '[4', '[5', '[6', '[7'], `${id}: one +I per key`);
     }
+  });
+
+  it('refuses to restore accumulators written under another accumulator type (RESTORE_FAILED), and restores the same type', async () => {
+    const chk = join(dir, 'versions', 'chk');
+    const first = await versionedJob('ts-udfs/aggregates.ts', { 'execution.checkpointing.interval': '50 ms', 'state.checkpoints.dir': chk });
+    await waitFor(() => checkpointWithAggregateState(chk), 120_000);
+    await first.cancel(); // its checkpoints are retained (RETAIN_ON_CANCELLATION)
+
+    const changed = await versionedJob('ts-udfs/aggregates-v2.ts', { 'execution.savepoint.path': chk, 'restart-strategy.type': 'none' });
+    await assert.rejects(changed.done(), (e: WeirError) => e.code === 'RESTORE_FAILED'
+      && e.message.includes('ROW<sum DOUBLE, weight BIGINT>') && e.message.includes('ROW<sum DOUBLE, weight BIGINT, rows BIGINT>'));
+
+    const same = await versionedJob('ts-udfs/aggregates.ts', { 'execution.savepoint.path': chk, 'restart-strategy.type': 'none' });
+    const result = await same.done();
+    assert.equal(result.status, 'FINISHED');
+    assert.ok(result.metrics.checkpoints?.lastRestore !== null);
   });
 });
 
@@ -159,4 +176,30 @@ function weirSql(args: string[]): Promise<{ code: number | null; stdout: string;
   child.stdout.on('data', (d) => { stdout += d; });
   child.stderr.on('data', (d) => { stderr += d; });
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** A GROUP BY with the TS aggregate function `tsWeightedAvg` of `module` as `wavg`, over 3000 rows at 2000 rows/s. */
+async function versionedJob(module: string, config: Record<string, string>): Promise<JobClient> {
+  const env = TableEnvironment.create({ baseDir: FIXTURES, config: { ...CONFIG, ...config } });
+  await env.createTypeScriptFunction('wavg', module, 'tsWeightedAvg');
+  await env.executeSql(`CREATE TABLE src (k BIGINT, v DOUBLE, w BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '3000',
+    'rows-per-second' = '2000', 'seed' = '3', 'fields.k.min' = '0', 'fields.k.max' = '20', 'fields.w.min' = '1', 'fields.w.max' = '5')`);
+  await env.executeSql("CREATE TABLE sink (k BIGINT, a DOUBLE) WITH ('connector' = 'blackhole')");
+  const result = await env.executeSql('INSERT INTO sink SELECT k, wavg(v, w) FROM src GROUP BY k');
+  assert.equal(result.kind, 'insert');
+  return (result as { job: JobClient }).job;
+}
+
+/** Whether a completed checkpoint under `root` holds keyed state of the GROUP BY. */
+function checkpointWithAggregateState(root: string): boolean {
+  try {
+    return readdirSync(root).some((job) => readdirSync(join(root, job)).some((c) => {
+      const path = join(root, job, c, '_metadata');
+      if (!existsSync(path)) return false;
+      const manifest = JSON.parse(readFileSync(path, 'utf8')) as { operators: { kind: string; subtasks: { keyedState?: unknown }[] }[] };
+      return manifest.operators.some((o) => o.kind === 'group-aggregate' && o.subtasks.some((s) => s.keyedState));
+    }));
+  } catch {
+    return false;
+  }
 }
