@@ -95,7 +95,7 @@ describe('TaskCheckpointer', () => {
     cp.attach(fakeChain(calls).chain, { broadcast: () => assert.fail('no barrier') }, new MailboxTimers());
     cp.onCommand({ action: 'trigger', checkpointId: 1, timestamp: 1 });
     await cp.sourceHook('n0').inject({ next: async () => null, close: async () => {} });
-    assert.deepEqual(reports, [{ kind: 'decline', decline: { checkpointId: 1, taskId: 'v0[0]', reason: 'source n0 cannot record its read position (it is not replayable)' } }]);
+    assert.deepEqual(reports, [{ kind: 'decline', decline: { checkpointId: 1, taskId: 'v0[0]', reason: 'source n0 cannot record its read position (it is not replayable)', kind: 'not-checkpointing' } }]);
     assert.equal(existsSync(join(dir, 'chk-1')), false);
   });
 
