@@ -125,11 +125,14 @@ describe('restoring a savepoint into a changed query', () => {
 
 /** Whether a completed checkpoint under `root` has the source past its first rows (scripted position: next step). */
 function checkpointPastFirstRows(root: string): boolean {
-  if (!existsSync(root)) return false;
-  return readdirSync(root).some((job) => readdirSync(join(root, job)).some((c) => {
-    const path = join(root, job, c, '_metadata');
-    if (!existsSync(path)) return false;
-    const manifest = JSON.parse(readFileSync(path, 'utf8')) as { operators: { kind: string; subtasks: { sourcePosition?: { step: number } }[] }[] };
-    return manifest.operators.some((o) => o.kind === 'source' && (o.subtasks[0]?.sourcePosition?.step ?? 0) >= 1);
-  }));
+  try {
+    return readdirSync(root).some((job) => readdirSync(join(root, job)).some((c) => {
+      const path = join(root, job, c, '_metadata');
+      if (!existsSync(path)) return false;
+      const manifest = JSON.parse(readFileSync(path, 'utf8')) as { operators: { kind: string; subtasks: { sourcePosition?: { step: number } }[] }[] };
+      return manifest.operators.some((o) => o.kind === 'source' && (o.subtasks[0]?.sourcePosition?.step ?? 0) >= 1);
+    }));
+  } catch {
+    return false; // not there yet, or a checkpoint deleted (retention) while it was read
+  }
 }
