@@ -10,9 +10,10 @@
  *   it: writing the same query to a `print` table of the same name while debugging keeps every uid.
  * - Every other operator belongs to the pipeline of the sink (or collect) it feeds, and is named by that pipeline,
  *   its kind and its *lineage*: the kinds and lineages of its inputs, down to the **sources**, which are named by
- *   their table (a source's connector and options are not part of its uid; its state schema is checked instead). Operators without checkpointed state (Calc, UDF calls, table functions, watermark assigners,
- *   window table functions, Expand) pass their input's lineage on unchanged, so adding, changing or removing a
- *   projection, filter or UDF call upstream of a GROUP BY leaves the GROUP BY's uid as it was.
+ *   their table (a source's connector and options are not part of its uid; its state schema is checked instead).
+ *   Single-input operators without checkpointed state (Calc, UDF calls, table functions, watermark assigners,
+ *   window table functions, Expand, Sort) pass their input's lineage on unchanged, so adding, changing or removing
+ *   a projection, filter or UDF call upstream of a GROUP BY leaves the GROUP BY's uid as it was.
  * - Operators with the same pipeline, kind and lineage (two scans of one table in a self-join, two aggregations of
  *   one table in a UNION) are told apart by their position in planning order.
  * - An operator's configuration (group keys, aggregate list, join keys) is not part of its uid: an operator whose
@@ -29,7 +30,7 @@ import type { PhysicalNode } from './physical-node.ts';
 
 /** Kinds that keep no checkpointed state: they pass their input's lineage on, so they never shift a uid downstream. */
 const PASS_THROUGH: ReadonlySet<PhysicalNode['kind']> = new Set([
-  'calc', 'udf-call', 'correlate', 'watermark-assigner', 'window-tvf', 'expand',
+  'calc', 'udf-call', 'correlate', 'watermark-assigner', 'window-tvf', 'expand', 'sort',
 ]);
 
 /**
