@@ -30,7 +30,7 @@ describe('UDAF recovery from checkpoints', () => {
     const reference = await windows(join(dir, 'windows-reference'), 'plain');
     assert.equal(reference.status, 'FINISHED');
     const expected = { general: committedRows(join(dir, 'windows-reference', 'general')), pandas: committedRows(join(dir, 'windows-reference', 'pandas')) };
-    assert.equal(expected.general.length, WINDOW_ROWS / 1000 * 4 + 1); // 4 keys per 1 s window; the last holds id 12000 only
+    assert.equal(expected.general.length, WINDOW_ROWS / 500 * 4 + 1); // 4 keys per 0.5 s window; the last holds id 8000 only
     assert.equal(expected.pandas.length, expected.general.length);
 
     const work = join(dir, 'windows-failure');
@@ -99,10 +99,10 @@ describe('UDAF recovery from checkpoints', () => {
   });
 });
 
-const WINDOW_ROWS = 12_000;
+const WINDOW_ROWS = 8_000;
 
 /**
- * ids 1..WINDOW_ROWS as milliseconds, 4 keys: 1 s tumbling windows of 250 rows per key, so most checkpoints fall
+ * ids 1..WINDOW_ROWS as milliseconds, 4 keys: 0.5 s tumbling windows of 125 rows per key, so most checkpoints fall
  * inside windows whose accumulators (and, for the pandas UDAF, rows) are in the checkpoint. `plain`: no failure.
  */
 async function windows(work: string, mode: 'plain' | 'fail'): Promise<JobResult> {
@@ -120,7 +120,7 @@ async function windows(work: string, mode: 'plain' | 'fail'): Promise<JobResult>
   await env.executeSql(`CREATE TABLE pandas (k BIGINT, ws TIMESTAMP(3), n BIGINT, mean DOUBLE)
     WITH ('connector' = 'filesystem', 'path' = '${join(work, 'pandas')}', 'format' = 'csv')`);
   const keyed = `(SELECT ${mode === 'plain' ? 'id' : `fail_once(id, '${udf}')`} % 4 AS k, v, w, ts FROM src)`;
-  const window = `TABLE(TUMBLE(TABLE ${keyed}, DESCRIPTOR(ts), INTERVAL '1' SECOND))`;
+  const window = `TABLE(TUMBLE(TABLE ${keyed}, DESCRIPTOR(ts), INTERVAL '0.5' SECOND))`;
   const result = await env.executeSql(`EXECUTE STATEMENT SET BEGIN
     INSERT INTO general SELECT k, window_start, COUNT(*), weighted_avg(v, w) FROM ${window} GROUP BY k, window_start, window_end;
     INSERT INTO pandas SELECT k, window_start, COUNT(*), mean_udaf(CAST(v AS DOUBLE)) FROM ${window} GROUP BY k, window_start, window_end;
