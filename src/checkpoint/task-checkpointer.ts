@@ -53,6 +53,8 @@ interface TakenSnapshot {
   readonly timers: KeyGroupTimers[] | null;
   readonly operatorState: unknown;
   readonly committables?: readonly unknown[];
+  /** `keyed` encoded (then released) right after the barrier went on, or why it could not be. */
+  encoded?: { readonly data: Uint8Array } | { readonly error: unknown };
 }
 
 /**
@@ -64,9 +66,10 @@ interface TakenSnapshot {
  * 2. `preCommit` on two-phase-commit sinks (their committables);
  * 3. synchronously, with no await in between: keyed state, timers and operator state of every operator are snapshotted
  *    (copy-on-write, no data copied) and the barrier is sent downstream;
- * 4. asynchronously, while the task processes on: snapshots are encoded and written to the checkpoint's directory,
- *    then the acknowledgement (files, sizes, source position, committables, timings) goes to the coordinator.
- *    Checkpoints are written one after the other, in order.
+ * 4. keyed state is encoded right after the barrier went on, before the task processes on: while a snapshot is
+ *    held, every key group the task writes to is copied (copy-on-write), which costs more than encoding at once;
+ * 5. asynchronously: the files are written, then the acknowledgement (files, sizes, source position,
+ *    committables, timings) goes to the coordinator. Checkpoints are written one after the other, in order.
  *
  * With incremental checkpoints (`execution.checkpointing.incremental`, on by default) keyed state goes to the job's
  * shared directory as a chain per operator: a full snapshot, then deltas, each on the snapshot this task took before
@@ -213,30 +216,50 @@ export class TaskCheckpointer {
     });
     writer.broadcast(barrier);
     const syncMs = performance.now() - started;
+    const encodeStarted = performance.now();
+    for (const t of taken) t.encoded = this.encodeKeyed(t);
+    const encodeMs = performance.now() - encodeStarted;
     const fixed = source ? [{ operatorId: source.operatorId, sourcePosition: source.position }, ...others] : others;
     // In order: a delta's base file must be written (or known lost) before the delta.
-    const write = this.writing.then(() => this.persist(id, taken, fixed, alignmentMs, syncMs));
+    const write = this.writing.then(() => this.persist(id, taken, fixed, alignmentMs, syncMs, encodeMs));
     this.writing = write;
     this.inFlight.add(write);
     void write.finally(() => this.inFlight.delete(write));
   }
 
-  /** Encodes and writes the snapshots after the task has moved on, then acknowledges (or declines on an error). */
+  /** Encodes an operator's keyed snapshot and releases it; an encoding failure breaks its chain. */
+  private encodeKeyed(t: TakenSnapshot): TakenSnapshot['encoded'] {
+    if (!t.keyed) return undefined;
+    try {
+      if (!t.chained) return { data: encodeSnapshot(t.keyed) };
+      const { bytes, entries } = encodeSnapshotFile(t.keyed, t.chained.base);
+      t.chained.chain.entries += entries;
+      return { data: bytes };
+    } catch (error) {
+      if (t.chained) t.chained.chain.broken = true;
+      return { error };
+    } finally {
+      t.keyed.release();
+    }
+  }
+
+  /** Writes the snapshots after the task has moved on, then acknowledges (or declines on an error). */
   /** `fixed`: what needs no file (a source's position, participants' committables). */
-  private async persist(id: number, taken: readonly TakenSnapshot[], fixed: OperatorAck[], alignmentMs: number, syncMs: number): Promise<void> {
-    const started = performance.now();
+  private async persist(id: number, taken: readonly TakenSnapshot[], fixed: OperatorAck[], alignmentMs: number, syncMs: number, encodeMs: number): Promise<void> {
+    const started = performance.now() - encodeMs;
     try {
       await new Promise((r) => setImmediate(r));
       const dir = checkpointDir(this.jobDir, id);
       const acks: OperatorAck[] = [...fixed];
       let bytes = 0;
-      for (const { op, keyed, chained, timers, operatorState, committables } of taken) {
+      for (const { op, keyed, chained, encoded, timers, operatorState, committables } of taken) {
         const ack: { -readonly [K in keyof OperatorAck]: OperatorAck[K] } = { operatorId: op.node.id };
-        if (chained) {
-          ack.keyedState = this.writeChained(chained);
+        if (encoded && 'error' in encoded) throw encoded.error;
+        if (chained && encoded) {
+          ack.keyedState = this.writeChained(chained, encoded.data);
           bytes += ack.keyedState.bytes;
-        } else if (keyed) {
-          const data = encodeSnapshot(keyed);
+        } else if (keyed && encoded) {
+          const data = encoded.data;
           const file = stateFileName(op.node.id, this.identity.subtaskIndex, 'keyed');
           writeStateFile(dir, file, data);
           ack.keyedState = { file, bytes: data.byteLength, keyGroupRange: keyed.manifest.keyGroupRange };
@@ -267,13 +290,11 @@ export class TaskCheckpointer {
     }
   }
 
-  /** Writes a snapshot of a chain to the shared directory; a failure breaks the chain (and declines). */
-  private writeChained(c: ChainedSnapshot): NonNullable<OperatorAck['keyedState']> {
+  /** Writes an encoded snapshot of a chain to the shared directory; a failure breaks the chain (and declines). */
+  private writeChained(c: ChainedSnapshot, data: Uint8Array): NonNullable<OperatorAck['keyedState']> {
     if (c.chain.broken) throw new Error(`the keyed-state file this checkpoint's delta applies to (${c.base}) could not be written`);
     try {
-      const { bytes: data, entries } = encodeSnapshotFile(c.snapshot, c.base);
       writeStateFile(sharedDir(this.jobDir), c.file, data);
-      c.chain.entries += entries;
       return { file: sharedFileRef(c.file), bytes: data.byteLength, keyGroupRange: c.snapshot.manifest.keyGroupRange, chain: c.files.map(sharedFileRef) };
     } catch (e) {
       c.chain.broken = true;
