@@ -52,8 +52,18 @@ export interface GroupMap<V> {
   readonly gen: number;
 }
 
-/** Per key changed since the last snapshot: null when the whole key changed, else the user keys (map state) that did. */
-export type GroupChanges = Map<string, Set<string> | null>;
+/**
+ * Map state: a key's changes since the last snapshot. `whole`: the key was cleared (its older cells are gone);
+ * `cells`: the user keys written since, each with its newest cell, or null when it was removed. Cells are never
+ * edited (a write replaces them), so they are the values as of the snapshot that seals the change set.
+ */
+export interface CellChanges {
+  whole: boolean;
+  readonly cells: Map<string, unknown>;
+}
+
+/** Per key changed since the last snapshot: null for value and list state (the key as a whole), else its cells. */
+export type GroupChanges = Map<string, CellChanges | null>;
 
 /**
  * The keys of one table written since the last snapshot, per key group (indexed from the range start): what an
@@ -75,12 +85,17 @@ export class ChangeSet {
     this.group(i).set(key, null);
   }
 
-  /** One user key of a map state's key changed. */
-  cell(i: number, key: string, userKey: string): void {
+  /** A map state's key was cleared: its older cells are gone. */
+  cleared(i: number, key: string): void {
+    this.group(i).set(key, { whole: true, cells: new Map() });
+  }
+
+  /** One user key of a map state's key now holds `cell` (null: removed). */
+  cell(i: number, key: string, userKey: string, cell: unknown): void {
     const g = this.group(i);
-    const cells = g.get(key);
-    if (cells === undefined) g.set(key, new Set([userKey]));
-    else if (cells !== null) cells.add(userKey);
+    let changes = g.get(key);
+    if (!changes) g.set(key, (changes = { whole: false, cells: new Map() }));
+    changes.cells.set(userKey, cell);
   }
 }
 
@@ -132,9 +147,14 @@ export class HeapTable<V> {
     this.changes?.key(keyGroup - this.firstGroup, key);
   }
 
-  /** Records that one user key of `key` changed (map state). */
-  touchedCell(keyGroup: number, key: string, userKey: string): void {
-    this.changes?.cell(keyGroup - this.firstGroup, key, userKey);
+  /** Records that one user key of `key` now holds `cell`, or was removed (null) (map state). */
+  touchedCell(keyGroup: number, key: string, userKey: string, cell: unknown): void {
+    this.changes?.cell(keyGroup - this.firstGroup, key, userKey, cell);
+  }
+
+  /** Records that `key` was cleared (map state). */
+  cleared(keyGroup: number, key: string): void {
+    this.changes?.cleared(keyGroup - this.firstGroup, key);
   }
 
   /** Starts a new change set (null: stops tracking) and returns the previous one. */

@@ -187,7 +187,7 @@ export class HeapMapState<K, V> implements MapState<K, V>, HeapTableOps {
     const inner = this.writableInner(keyGroup, key, false)!;
     inner.delete(uk);
     this.table.count--;
-    this.table.touchedCell(keyGroup, key, uk);
+    this.table.touchedCell(keyGroup, key, uk, null);
     if (inner.size === 0) this.table.delete(keyGroup, key);
   }
 
@@ -200,8 +200,9 @@ export class HeapMapState<K, V> implements MapState<K, V>, HeapTableOps {
     const inner = this.writableInner(this.scope.currentKeyGroup, key, true)!;
     const uk = this.userKey(userKey);
     if (!inner.has(uk)) this.table.count++;
-    inner.set(uk, { k: userKey, v: value, ts: this.scope.now() });
-    this.table.touchedCell(this.scope.currentKeyGroup, key, uk);
+    const cell: MapCell<K, V> = { k: userKey, v: value, ts: this.scope.now() };
+    inner.set(uk, cell);
+    this.table.touchedCell(this.scope.currentKeyGroup, key, uk, cell);
   }
 
   putAll(entries: Iterable<readonly [K, V]>): void {
@@ -235,7 +236,7 @@ export class HeapMapState<K, V> implements MapState<K, V>, HeapTableOps {
     if (e === undefined) return;
     this.table.count -= e.v.size;
     this.table.delete(keyGroup, key);
-    this.table.touched(keyGroup, key);
+    this.table.cleared(keyGroup, key);
   }
 
   *entriesOf(group: GroupMap<unknown>, now: number): Iterable<StateEntry> {
@@ -255,20 +256,18 @@ export class HeapMapState<K, V> implements MapState<K, V>, HeapTableOps {
     }
   }
 
-  /** A whole-key change removes the key, then writes its live cells; a cell change writes the cell or its removal. */
-  writeChanges(group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number, sink: EntrySink): void {
+  /**
+   * From the recorded cells, without looking them up: a cleared key is removed, then its cells written since follow;
+   * otherwise each changed cell is written, or its removal (removed or expired).
+   */
+  writeChanges(_group: GroupMap<unknown> | undefined, changes: GroupChanges, now: number, sink: EntrySink): void {
     const ser = this.meta.valueSer;
-    for (const [k, userKeys] of changes) {
-      const inner = (group as GroupMap<Inner<K, V>> | undefined)?.map.get(k)?.v;
-      if (userKeys === null) sink.removeKey(k);
-      if (inner === undefined) {
-        if (userKeys !== null) for (const uk of userKeys) sink.removeCell(k, uk);
-        continue;
-      }
-      for (const uk of userKeys ?? inner.keys()) {
-        const c = inner.get(uk);
-        if (c !== undefined && !expired(this.scope, c.ts, now)) sink.entry(k, uk, c.ts, ser.serialize(c.v));
-        else if (userKeys !== null) sink.removeCell(k, uk);
+    for (const [k, change] of changes) {
+      if (change === null) continue; // not recorded for map state
+      if (change.whole) sink.removeKey(k);
+      for (const [uk, cell] of change.cells as Map<string, MapCell<K, V> | null>) {
+        if (cell !== null && !expired(this.scope, cell.ts, now)) sink.entry(k, uk, cell.ts, ser.serialize(cell.v));
+        else if (!change.whole) sink.removeCell(k, uk);
       }
     }
   }
