@@ -42,7 +42,12 @@ const SUMMARY = /checkpoints: \d+ completed \(latest chk-\d+\), \d+ failed; last
  */
 describe('weir sql --restore and the CLI checkpoint summary', () => {
   const dir = mkdtempSync(join(tmpdir(), 'weir-sql-restore-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  // Inside the repository, where `weir` resolves to src/index.ts.
+  const job = join(ROOT, 'test', `.sql-restore-run-job-${process.pid}.ts`);
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(job, { force: true });
+  });
 
   it('resumes a killed weir sql run from its checkpoints with exactly the fault-free output', async () => {
     const reference = join(dir, 'reference');
@@ -82,8 +87,6 @@ describe('weir sql --restore and the CLI checkpoint summary', () => {
   it('weir run prints the same summary, with the restart and the restore after an injected failure', async () => {
     const work = join(dir, 'run');
     const udf = udfDir(join(work, 'udf'), null);
-    // Inside the repository, where `weir` resolves to src/index.ts.
-    const job = join(ROOT, 'test', `.sql-restore-run-job-${process.pid}.ts`);
     writeFileSync(job, `
       import { TableEnvironment } from 'weir';
       const env = TableEnvironment.create({ baseDir: ${JSON.stringify(FIXTURES)}, config: ${JSON.stringify({
@@ -95,7 +98,7 @@ describe('weir sql --restore and the CLI checkpoint summary', () => {
         if (r.kind === 'insert') await r.job.done();
       }
     `);
-    const run = await finished(weir(['run', job])).finally(() => rmSync(job, { force: true }));
+    const run = await finished(weir(['run', job]));
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /failed \(UDF_ERROR: [^\n]*injected failure after a completed checkpoint[^\n]*\); restart 1 in 0\.0 s from chk-\d+ \(restart-strategy fixed-delay \(1 attempts, 0 ms\)\)/);
     const summary = SUMMARY.exec(run.stderr);
