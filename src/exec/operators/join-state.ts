@@ -11,22 +11,32 @@ export interface RowCounts {
   readonly associations: number;
 }
 
-/** [count u32, associations u32], little-endian: the per-row value of a join side. */
+/**
+ * [count u32, associations u32], little-endian: the per-row value of a join side. Written byte by byte: a DataView per
+ * value cost more than the rest of the encoding when a checkpoint writes every new row of an append-heavy join.
+ */
 const countsSerializer: StateSerializer<RowCounts> = {
   id: 'weir-join-counts',
   version: 1,
   serialize: (v) => {
     const out = new Uint8Array(8);
-    const view = new DataView(out.buffer);
-    view.setUint32(0, v.count, true);
-    view.setUint32(4, v.associations, true);
+    writeU32(out, 0, v.count);
+    writeU32(out, 4, v.associations);
     return out;
   },
-  deserialize: (b) => {
-    const view = new DataView(b.buffer, b.byteOffset, 8);
-    return { count: view.getUint32(0, true), associations: view.getUint32(4, true) };
-  },
+  deserialize: (b) => ({ count: readU32(b, 0), associations: readU32(b, 4) }),
 };
+
+function writeU32(out: Uint8Array, at: number, v: number): void {
+  out[at] = v & 0xff;
+  out[at + 1] = (v >>> 8) & 0xff;
+  out[at + 2] = (v >>> 16) & 0xff;
+  out[at + 3] = (v >>> 24) & 0xff;
+}
+
+function readU32(b: Uint8Array, at: number): number {
+  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+}
 
 /** A row of the other side found for a join key, with its counts as they are while a batch is processed. */
 export interface StoredRow {
