@@ -153,11 +153,30 @@ export interface StateEntry {
 
 const EMPTY = new Uint8Array(0);
 
-/** Appends one entry record: `keyLen u16, key, userKeyLen u16, userKey, timestamp f64, valueLen u32, value`. */
+/** Lengths of 0xffff and more: the u16 0xffff, then the length as a u32 (format version 3 on). */
+const LONG_LENGTH = 0xffff;
+
+/**
+ * Appends a key or user key length: a u16, or for long ones (a join row stored as a map key can be any size) the
+ * escape {@link LONG_LENGTH} followed by a u32.
+ */
+export function writeLength(w: ByteWriter, n: number): void {
+  if (n < LONG_LENGTH) { w.u16(n); return; }
+  w.u16(LONG_LENGTH);
+  w.u32(n);
+}
+
+/** Reads a {@link writeLength} length; `escaped` false for files of format versions 1 and 2 (plain u16 lengths). */
+export function readLength(r: ByteReader, escaped: boolean): number {
+  const n = r.u16();
+  return escaped && n === LONG_LENGTH ? r.u32() : n;
+}
+
+/** Appends one entry record: `keyLen, key, userKeyLen, userKey, timestamp f64, valueLen u32, value` (lengths: {@link writeLength}). */
 export function writeEntry(w: ByteWriter, key: Uint8Array, userKey: Uint8Array, timestamp: number, value: Uint8Array): void {
-  w.u16(key.length);
+  writeLength(w, key.length);
   w.bytes(key);
-  w.u16(userKey.length);
+  writeLength(w, userKey.length);
   w.bytes(userKey);
   w.f64(timestamp);
   w.u32(value.length);
@@ -166,9 +185,9 @@ export function writeEntry(w: ByteWriter, key: Uint8Array, userKey: Uint8Array, 
 
 /** {@link writeEntry} with the key and user key as {@link keyString}s, written without converting them first. */
 export function writeEntryStrings(w: ByteWriter, key: string, userKey: string, timestamp: number, value: Uint8Array): void {
-  w.u16(key.length);
+  writeLength(w, key.length);
   w.latin1(key);
-  w.u16(userKey.length);
+  writeLength(w, userKey.length);
   w.latin1(userKey);
   w.f64(timestamp);
   w.u32(value.length);
@@ -176,11 +195,11 @@ export function writeEntryStrings(w: ByteWriter, key: string, userKey: string, t
 }
 
 /** The entries of a blob of records written by {@link writeEntry}; byte fields are views into `blob`. */
-export function* readEntries(blob: Uint8Array): Generator<StateEntry> {
+export function* readEntries(blob: Uint8Array, escaped = true): Generator<StateEntry> {
   const r = new ByteReader(blob);
   while (!r.done) {
-    const key = r.bytes(r.u16());
-    const ukLen = r.u16();
+    const key = r.bytes(readLength(r, escaped));
+    const ukLen = readLength(r, escaped);
     const userKey = ukLen === 0 ? EMPTY : r.bytes(ukLen);
     const timestamp = r.f64();
     const value = r.bytes(r.u32());

@@ -4,18 +4,21 @@
  * A {@link StateSnapshot} is a consistent view of one subtask's state, organized per state table per key group so
  * that a restore at another parallelism reads exactly the groups it owns.
  *
- * Encoded form (`encodeSnapshot`), format `weir-keyed-state` version 2: one MessagePack map (standard msgpack, no
+ * Encoded form (`encodeSnapshot`), format `weir-keyed-state` version 3: one MessagePack map (standard msgpack, no
  * records or extensions besides msgpackr's bigint extension, which this envelope never uses) with the fields of
  * {@link SnapshotManifest}, `base` (null for a full snapshot; for a delta, the file name of the snapshot it applies
  * to, in the same directory), `data` (one binary holding every group's records) and `groups`, an array of
  * `{ table, keyGroup, entries, data: [start, end], removed?: [start, end] }` (byte ranges of `data`). A group's
  * `data` range holds `entries` records, each (little-endian):
  *
- *     keyLen u16 | key bytes | userKeyLen u16 | userKey bytes | timestamp f64 | valueLen u32 | value bytes
+ *     keyLen | key bytes | userKeyLen | userKey bytes | timestamp f64 | valueLen u32 | value bytes
+ *
+ * where a length (`keyLen`, `userKeyLen`) is a u16, or for 0xffff bytes and more the u16 0xffff then a u32 (a join
+ * stores whole rows as map keys, of any size). Versions 1 and 2 wrote plain u16 lengths and are read as such.
  *
  * Its `removed` range (deltas only) holds removal records, applied before the group's entries:
  *
- *     keyLen u16 | key bytes | scope u8 (0: the whole key, 1: one user key) | [userKeyLen u16 | userKey bytes]
+ *     keyLen | key bytes | scope u8 (0: the whole key, 1: one user key) | [userKeyLen | userKey bytes]
  *
  * A delta's entries replace the entries with the same key and user key (see `snapshot-chain.ts`). Version 1 (no
  * `base`, no removals, each group's `data` a binary of its own) is read as a full snapshot.
@@ -27,16 +30,18 @@
  */
 import { Packr } from 'msgpackr';
 import type { KeyGroupRange } from './key-groups.ts';
-import { ByteReader, ByteWriter, readEntries, writeEntry, writeEntryStrings, type StateEntry } from './key-encoding.ts';
+import { ByteReader, ByteWriter, readEntries, readLength, writeEntry, writeEntryStrings, writeLength, type StateEntry } from './key-encoding.ts';
 import type { StateKind } from './keyed-state.ts';
 import type { SerializerInfo } from './serializers.ts';
 import { restoreFailed, snapshotFailed } from './state-errors.ts';
 import type { StateBackendKind } from './state-options.ts';
 
 export const SNAPSHOT_FORMAT = 'weir-keyed-state';
-export const SNAPSHOT_FORMAT_VERSION = 2;
+export const SNAPSHOT_FORMAT_VERSION = 3;
 /** Versions this build reads: 1 had no deltas, so it reads as a full snapshot. */
-const READABLE_VERSIONS: readonly number[] = [1, 2];
+const READABLE_VERSIONS: readonly number[] = [1, 2, 3];
+/** From this version on, key and user key lengths of 0xffff bytes and more are escaped (`writeLength`). */
+const ESCAPED_LENGTHS_SINCE = 3;
 
 /** A state table as the snapshot records it. */
 export interface TableManifest {
@@ -124,26 +129,26 @@ class GroupSink implements EntrySink {
   }
 
   removeKey(key: string): void {
-    this.removed.u16(key.length);
+    writeLength(this.removed, key.length);
     this.removed.latin1(key);
     this.removed.u8(0);
   }
 
   removeCell(key: string, userKey: string): void {
-    this.removed.u16(key.length);
+    writeLength(this.removed, key.length);
     this.removed.latin1(key);
     this.removed.u8(1);
-    this.removed.u16(userKey.length);
+    writeLength(this.removed, userKey.length);
     this.removed.latin1(userKey);
   }
 
   /** The generic path, from a snapshot's iterables. */
   from(snapshot: StateSnapshot, table: string, keyGroup: number): void {
     for (const r of (snapshot.delta && snapshot.removals?.(table, keyGroup)) || []) {
-      this.removed.u16(r.key.length);
+      writeLength(this.removed, r.key.length);
       this.removed.bytes(r.key);
       if (r.userKey === null) this.removed.u8(0);
-      else { this.removed.u8(1); this.removed.u16(r.userKey.length); this.removed.bytes(r.userKey); }
+      else { this.removed.u8(1); writeLength(this.removed, r.userKey.length); this.removed.bytes(r.userKey); }
     }
     for (const e of snapshot.entries(table, keyGroup)) {
       writeEntry(this.data, e.key, e.userKey, e.timestamp, e.value);
@@ -214,11 +219,11 @@ export function encodeSnapshotFile(snapshot: StateSnapshot, base: string | null)
   return { bytes, entries: total };
 }
 
-function* decodeRemovals(blob: Uint8Array): Generator<StateRemoval> {
+function* decodeRemovals(blob: Uint8Array, escaped: boolean): Generator<StateRemoval> {
   const r = new ByteReader(blob);
   while (!r.done) {
-    const key = r.bytes(r.u16());
-    yield { key, userKey: r.u8() === 0 ? null : r.bytes(r.u16()) };
+    const key = r.bytes(readLength(r, escaped));
+    yield { key, userKey: r.u8() === 0 ? null : r.bytes(readLength(r, escaped)) };
   }
 }
 
@@ -237,8 +242,10 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
     throw restoreFailed(`Keyed state snapshot format version ${String(raw.formatVersion)} is not supported (this build reads ${READABLE_VERSIONS.join(' and ')})`);
   }
   const { groups, base, data, ...manifest } = raw as unknown as SnapshotManifest & { groups: EncodedGroup[]; base?: string | null; data?: Uint8Array };
-  // Read as the current version: a v1 file is a full snapshot, which v2 expresses the same way.
-  return new DecodedSnapshot({ ...manifest, formatVersion: SNAPSHOT_FORMAT_VERSION }, groups, data ?? new Uint8Array(0), base ?? null);
+  // Read as the current version: a v1 file is a full snapshot, which v2 expresses the same way; v1 and v2 lengths
+  // are plain u16s.
+  const escaped = (raw.formatVersion as number) >= ESCAPED_LENGTHS_SINCE;
+  return new DecodedSnapshot({ ...manifest, formatVersion: SNAPSHOT_FORMAT_VERSION }, groups, data ?? new Uint8Array(0), base ?? null, escaped);
 }
 
 /** A snapshot read back from bytes; entry fields are views into those bytes. */
@@ -247,7 +254,7 @@ export class DecodedSnapshot implements StateSnapshot {
   readonly delta: boolean;
 
   /** `data`: the envelope's records; `base`: for a delta, the file name (same directory) of the snapshot it applies to. */
-  constructor(readonly manifest: SnapshotManifest, groups: readonly EncodedGroup[], data: Uint8Array, readonly base: string | null) {
+  constructor(readonly manifest: SnapshotManifest, groups: readonly EncodedGroup[], data: Uint8Array, readonly base: string | null, private readonly escaped = true) {
     this.delta = base !== null;
     const range = (r: [number, number]) => {
       if (!Array.isArray(r) || r[0] < 0 || r[1] > data.length || r[0] > r[1]) throw restoreFailed(`Keyed state snapshot of checkpoint ${manifest.checkpointId} is corrupt (a group's byte range is outside its data)`);
@@ -266,12 +273,12 @@ export class DecodedSnapshot implements StateSnapshot {
 
   entries(table: string, keyGroup: number): Iterable<StateEntry> {
     const g = this.byTable.get(table)?.get(keyGroup);
-    return g ? readEntries(g.data) : [];
+    return g ? readEntries(g.data, this.escaped) : [];
   }
 
   removals(table: string, keyGroup: number): Iterable<StateRemoval> {
     const blob = this.byTable.get(table)?.get(keyGroup)?.removed;
-    return blob ? decodeRemovals(blob) : [];
+    return blob ? decodeRemovals(blob, this.escaped) : [];
   }
 
   release(): void {}

@@ -27,8 +27,10 @@ describe('regular join state across a savepoint and a rescale', () => {
     for (let c = 0; c < 50; c++) customers.push([c, `name${c}`]); // listed twice: joins twice
     writeFileSync(join(dir, 'customers', 'c.csv'), `${customers.map((r) => r.join(',')).join('\n')}\n`);
     expected = [];
-    for (let f = 0; f < 3; f++) {
-      const orders = Array.from({ length: 1500 }, (_, i) => [(f * 7919 + i * 131) % 300, f * 1500 + i]);
+    // Enough orders that the fail-once UDF cannot let them all through before the customers are read, however slow
+    // the machine (it slows down call by call until a checkpoint holds output).
+    for (let f = 0; f < 4; f++) {
+      const orders = Array.from({ length: 4000 }, (_, i) => [(f * 7919 + i * 131) % 300, f * 4000 + i]);
       writeFileSync(join(dir, 'orders', `part-${f}.csv`), `${orders.map((r) => r.join(',')).join('\n')}\n`);
       for (const [k, seq] of orders) for (const [c, name] of customers) if (c === k) expected.push(`${seq},${k},${name}`);
     }
