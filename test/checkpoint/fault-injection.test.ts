@@ -12,12 +12,13 @@ const SIZE = { rows: 3000, rate: 1500 };
  * Issue #5, the short version (the long one: `npm run bench -- --scenario fault-injection`): a job with a pandas UDF,
  * a TS UDF, a Python UDAF in a TUMBLE window, a keyed GROUP BY and filesystem sinks runs under `weir run` while a
  * Python worker is SIGKILLed, a TS worker thread dies and the whole process is SIGKILLed (then `weir run --restore`),
- * at random points from a seeded PRNG (WEIR_FAULT_SEED repeats a run); the committed output must equal a
- * fault-free run's exactly, wherever the faults land.
+ * at points drawn from a seeded PRNG; the committed output must equal a fault-free run's exactly, wherever the faults
+ * land. The seed is fixed here (the suite stays repeatable; set WEIR_FAULT_SEED to try others); the benchmark scenario
+ * draws a random one per invocation.
  */
 describe('fault injection: worker and process kills at random points', () => {
   const dir = mkdtempSync(join(tmpdir(), 'weir-fault-injection-'));
-  const seed = baseSeed();
+  const seed = baseSeed(20261121);
   let expected: JobOutput;
   let profile: JobProfile;
   before(async () => {

@@ -42,15 +42,18 @@ export function prng(seed: number): () => number {
   };
 }
 
-/** A fresh base seed: WEIR_FAULT_SEED when set, otherwise random. Run i of a suite uses `base + i`. */
-export function baseSeed(): number {
+/**
+ * The base seed: WEIR_FAULT_SEED when set, otherwise `fallback` (the test command's fixed seed, so that its runs
+ * draw the same fault plans every time), otherwise random (the benchmark scenario explores). Run i uses `base + i`.
+ */
+export function baseSeed(fallback?: number): number {
   const fixed = process.env.WEIR_FAULT_SEED;
   if (fixed !== undefined && fixed !== '') {
     const n = Number(fixed);
     if (!Number.isInteger(n)) throw new Error(`WEIR_FAULT_SEED must be an integer, got '${fixed}'`);
     return n;
   }
-  return Math.floor(Math.random() * 2 ** 31);
+  return fallback ?? Math.floor(Math.random() * 2 ** 31);
 }
 
 /**
