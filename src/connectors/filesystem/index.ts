@@ -1,14 +1,15 @@
 import type { ConnectorContext, ConnectorOptions, SinkCommitter, SinkFactory, SinkWriter, SourceFactory, SourceReader } from '../connector.ts';
 import type { Schema } from '../../types/schema.ts';
-import { fsOptions, IDENTIFIER } from './fs-options.ts';
+import { fsOptions, IDENTIFIER, writesChangelog } from './fs-options.ts';
 import { abortUncommittedParts, commitFiles, FsWriter, type PendingFile } from './sink.ts';
 import { FsReader } from './source.ts';
 
 /**
- * Flink's `filesystem` connector (bounded source and append-only sink).
+ * Flink's `filesystem` connector (bounded source and sink).
  *
  * Options: `path` (file or directory), `format` (`csv` | `json` | `arrow` — Arrow IPC file or stream, detected by
- * magic), `csv.field-delimiter` (`,`), `csv.quote-character` (`"`), `csv.allow-comments` (lines starting with `#`),
+ * magic — | `debezium-json`, sink only for now: a source refuses it),
+ * `debezium-json.timestamp-format.standard`, `csv.field-delimiter` (`,`), `csv.quote-character` (`"`), `csv.allow-comments` (lines starting with `#`),
  * `csv.ignore-parse-errors`, `csv.null-literal`, `csv.array-element-delimiter` (`;`), `csv.header` (Weir extension,
  * default false: Flink's CSV format has no header line; when true the first line of each file is skipped on read
  * and a header is written), `json.ignore-parse-errors`, `json.timestamp-format.standard` (`SQL` | `ISO-8601`), and
@@ -27,13 +28,15 @@ export const filesystemSource: SourceFactory = {
 };
 
 /**
- * The filesystem sink; see {@link filesystemSource} for options. Accepts only inserts. Exactly-once with
+ * The filesystem sink; see {@link filesystemSource} for options. Accepts only inserts, except with
+ * `format = 'debezium-json'` (Flink's Debezium JSON changelog lines, `.json` part files), which accepts updates and
+ * deletes. Exactly-once with
  * checkpointing on: part files are committed (renamed into view) when the checkpoint that covers them completes.
  */
 export const filesystemSink: SinkFactory = {
   identifier: IDENTIFIER,
   validateSink: (options: ConnectorOptions, _schema: Schema): void => { fsOptions(options, true); },
-  acceptsUpdates: () => false,
+  acceptsUpdates: writesChangelog,
   createWriter: (options: ConnectorOptions, schema: Schema, ctx: ConnectorContext): SinkWriter =>
     new FsWriter(fsOptions(options, true, ctx.baseDir), schema, ctx),
   createCommitter: (options: ConnectorOptions, ctx: { readonly baseDir: string }): SinkCommitter => {

@@ -38,7 +38,7 @@ interface OpenPart extends PendingFile {
  * on restore. So a reader of the directory sees exactly the rows of completed checkpoints: none twice, none
  * uncommitted. Pre-committed parts are never deleted by the writer (the checkpoint may still complete); parts of
  * checkpoints that never complete are deleted by the job ({@link abortUncommittedParts}) when it restores or
- * finishes. Only +I rows are accepted.
+ * finishes. Only +I rows are accepted, except with `format = 'debezium-json'` (see {@link debeziumLines}).
  */
 export class FsWriter implements SinkWriter {
   private part?: OpenPart;
@@ -52,15 +52,15 @@ export class FsWriter implements SinkWriter {
     this.writerId = `${ctx.jobId === undefined ? '' : `${jobTag(ctx.jobId)}-`}${randomUUID().slice(0, 8)}`;
   }
 
-  private get ext(): string { return this.opts.format; }
+  private get ext(): string { return this.opts.format === 'debezium-json' ? 'json' : this.opts.format; }
 
   async write(batch: ChangeBatch): Promise<void> {
-    if (batch.kinds) {
+    if (batch.kinds && this.opts.format !== 'debezium-json') {
       const i = batch.kinds.findIndex((k) => k !== 0);
       if (i >= 0) {
         throw new ConnectorError(`The filesystem sink accepts only inserts (+I), got a ${ROW_KIND_SHORT[batch.kinds[i]]} row`, {
           location: { file: this.opts.path, subtask: this.ctx.subtaskIndex },
-          hint: 'Write an append-only query to the filesystem sink, or use an upsert-capable sink.',
+          hint: "Write an append-only query to the filesystem sink, or set 'format' = 'debezium-json' to write its changelog.",
         }, ErrorCodes.NOT_SUPPORTED);
       }
     }
@@ -70,7 +70,8 @@ export class FsWriter implements SinkWriter {
       part.batches!.push(batch.data);
       part.bytes += batch.data.data.byteLength;
     } else {
-      const text = this.opts.format === 'csv' ? this.csvLines(batch) : this.jsonLines(batch);
+      const text = this.opts.format === 'csv' ? this.csvLines(batch)
+        : this.opts.format === 'debezium-json' ? debeziumLines(this.jsonRows(batch), batch.kinds) : this.jsonLines(batch);
       part.bytes += Buffer.byteLength(text);
       if (!part.stream!.write(text)) await once(part.stream!, 'drain', { signal: this.ctx.signal });
     }
@@ -170,16 +171,35 @@ export class FsWriter implements SinkWriter {
   }
 
   private jsonLines(batch: ChangeBatch): string {
+    let out = '';
+    for (const row of this.jsonRows(batch)) out += `${row}\n`;
+    return out;
+  }
+
+  /** Each row of the batch as a JSON object (the `json` format's encoding). */
+  private jsonRows(batch: ChangeBatch): string[] {
     const types = this.schema.types;
     const names = this.schema.names.map((n) => JSON.stringify(n));
     const cols = types.map((_, j) => batch.column(j).data[0]);
     const std = this.opts.json.timestampStandard;
-    let out = '';
-    for (let i = 0; i < batch.numRows; i++) {
-      out += `{${types.map((t, j) => `${names[j]}:${jsonText(cols[j], t, i, std)}`).join(',')}}\n`;
-    }
-    return out;
+    const rows = new Array<string>(batch.numRows);
+    for (let i = 0; i < batch.numRows; i++) rows[i] = `{${types.map((t, j) => `${names[j]}:${jsonText(cols[j], t, i, std)}`).join(',')}}`;
+    return rows;
   }
+}
+
+/**
+ * Debezium JSON lines as Flink's DebeziumJsonSerializationSchema writes them (fields `before`, `after`, `op`, in that
+ * order): +I and +U as `{"before":null,"after":<row>,"op":"c"}`, -U and -D as `{"before":<row>,"after":null,"op":"d"}`.
+ * An update is so a delete of the old row followed by an insert of the new one; `kinds` null means all +I.
+ */
+export function debeziumLines(rows: readonly string[], kinds: Uint8Array | null): string {
+  let out = '';
+  for (let i = 0; i < rows.length; i++) {
+    const kind = kinds ? kinds[i] : 0;
+    out += kind === 1 || kind === 3 ? `{"before":${rows[i]},"after":null,"op":"d"}\n` : `{"before":null,"after":${rows[i]},"op":"c"}\n`;
+  }
+  return out;
 }
 
 /**
