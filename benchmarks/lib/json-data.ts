@@ -2,6 +2,7 @@ import { createWriteStream, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { BENCH_DIR } from './engines.ts';
+import { mulberry32 } from '../../test/support/seeded-random.ts';
 
 /** Where generated input files live (gitignored; regenerated on demand, identical on every machine). */
 export const DATA_DIR = join(BENCH_DIR, '.data');
@@ -12,16 +13,7 @@ export type JsonSize = keyof typeof JSON_SIZES;
 export const jsonDataPath = (size: JsonSize, rows: number): string => join(DATA_DIR, `json-${size}-${rows}.jsonl`);
 
 /** mulberry32: a small seeded PRNG, so the files are byte-identical wherever they are generated. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const WORDS = ['Alpha', 'BRAVO', 'Charlie', 'delta', 'Echo', 'FOXTROT', 'Golf', 'hotel', 'India', 'JULIET', 'Kilo',
   'Lima', 'MIKE', 'november', 'Oscar', 'Papa', 'QUEBEC', 'Romeo', 'sierra', 'Tango', 'Uniform', 'VICTOR', 'Whiskey',

@@ -4,18 +4,10 @@ import type { KeyedStateBackend, ListState, MapState, ValueState } from '../../s
 import { msgpackSerializer, stringSerializer } from '../../src/state/serializers.ts';
 import type { StateSnapshot } from '../../src/state/snapshot.ts';
 import { at } from './helpers.ts';
+import { mulberry32 } from '../support/seeded-random.ts';
 
 /** mulberry32: a small deterministic generator, so a failure reproduces. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;
 
 interface Handles {
   readonly v: ValueState<number>;

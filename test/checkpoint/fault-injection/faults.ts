@@ -2,6 +2,7 @@
  * Fault plans of the fault-injection suite: which faults a run injects and where, drawn from a seeded PRNG so that a
  * failing run can be repeated (WEIR_FAULT_SEED).
  */
+import { mulberry32 } from '../../support/seeded-random.ts';
 
 /** A Python UDF worker process SIGKILLed, a TS UDF worker thread that ends itself, the whole `weir run` SIGKILLed. */
 export type FaultKind = 'python-worker' | 'ts-worker' | 'process';
@@ -30,17 +31,8 @@ export interface FaultPlan {
   readonly processKills: readonly FaultPoint[];
 }
 
-/** mulberry32: a small, fast 32-bit PRNG; the same seed gives the same sequence. Returns floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (test/support/seeded-random.ts): the same seed gives the same sequence. Returns floats in [0, 1). */
+export const prng = mulberry32;
 
 /**
  * The base seed: WEIR_FAULT_SEED when set, otherwise `fallback` (the test command's fixed seed, so that its runs

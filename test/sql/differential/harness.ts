@@ -11,22 +11,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { mulberry32 } from '../../support/seeded-random.ts';
 
 export type Value = number | string | null;
 export interface Column { readonly name: string; readonly type: 'INT' | 'STRING' | 'DOUBLE' }
 export interface GenTable { readonly name: string; readonly columns: readonly Column[]; readonly rows: Value[][] }
 
 /** mulberry32: a tiny seeded PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 const ALPHABET = ['a', 'b', 'c', 'd'];
 
