@@ -44,7 +44,7 @@ async function faultRuns(dir: string, runs: number): Promise<{ runs: RunResult[]
   const nondeterministic = diffOutputs(first.output, second.output, { seed: 0, pythonKills: [], tsDieAtRow: null, processKills: [] });
   if (nondeterministic) throw new Error(`two fault-free runs differ: ${nondeterministic}`);
   const reference = { output: first.output, profile: { ...first.profile, startupMs: Math.min(first.profile.startupMs, second.profile.startupMs) } };
-  log(`  fault-free runs: ${(first.durationMs / 1000).toFixed(1)} s and ${(second.durationMs / 1000).toFixed(1)} s (first output after ${(reference.profile.startupMs / 1000).toFixed(1)} s), ${reference.output.rows.length} rows, ${reference.output.windows.length} windows, ${reference.output.groups.length} groups`);
+  log(`  fault-free runs: ${(first.durationMs / 1000).toFixed(1)} s and ${(second.durationMs / 1000).toFixed(1)} s (first output after ${(reference.profile.startupMs / 1000).toFixed(1)} s), ${reference.output.rows.length} rows, ${reference.output.windows.length} windows, ${reference.output.groups.length} groups (folded from ${reference.output.groupChanges} Debezium changes)`);
   const seed = baseSeed();
   const injected = zero(), survived = zero(), afterFinish = zero();
   const recovery: number[] = [];
@@ -65,7 +65,7 @@ async function faultRuns(dir: string, runs: number): Promise<{ runs: RunResult[]
       jobRestarts += report.jobRestarts;
       recovery.push(...report.recoveryMs);
       if (diff) failures.push(diff);
-      log(`  run ${i + 1}/${runs} ${describePlan(plan)} → injected ${format(report.injected)}; ${diff ? 'MISMATCH' : 'exact output'} (${(report.durationMs / 1000).toFixed(1)} s)${diff ? `\n${diff}` : ''}`);
+      log(`  run ${i + 1}/${runs} ${describePlan(plan)} → injected ${format(report.injected)}; ${diff ? 'MISMATCH' : 'exact output'} (${report.output.groupChanges} group changes; ${(report.durationMs / 1000).toFixed(1)} s)${diff ? `\n${diff}` : ''}`);
     } catch (e) {
       failures.push(e instanceof Error ? e.message : String(e));
       log(`  run ${i + 1}/${runs} FAILED: ${failures.at(-1)}`);

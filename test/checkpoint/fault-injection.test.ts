@@ -10,7 +10,7 @@ const SIZE = { rows: 3000, rate: 1500 };
 
 /**
  * Issue #5, the short version (the long one: `npm run bench -- --scenario fault-injection`): a job with a pandas UDF,
- * a TS UDF, a Python UDAF in a TUMBLE window, a keyed GROUP BY and filesystem sinks runs under `weir run` while a
+ * a TS UDF, a Python UDAF in a TUMBLE window, a keyed GROUP BY (COUNT, SUM; written as a Debezium JSON changelog) and filesystem sinks runs under `weir run` while a
  * Python worker is SIGKILLed, a TS worker thread dies and the whole process is SIGKILLed (then `weir run --restore`),
  * at points drawn from a seeded PRNG; the committed output must equal a fault-free run's exactly, wherever the faults
  * land. The seed is fixed here (the suite stays repeatable; set WEIR_FAULT_SEED to try others); the benchmark scenario
@@ -27,7 +27,11 @@ describe('fault injection: worker and process kills at random points', () => {
     profile = reference.profile;
     assert.equal(expected.rows.length, SIZE.rows);
     assert.equal(expected.windows.length, (SIZE.rows / 100) * 4 + 1); // 100 ms windows of 4 keys; the last holds one row
-    assert.ok(expected.groups.length > 1000);
+    // The GROUP BY's changelog folds into one row per key whose counts add up to the input, and it really updates.
+    const counted = expected.groups.map((row) => JSON.parse(row) as { k: number; n: number; s: number });
+    assert.equal(new Set(counted.map((r) => r.k)).size, expected.groups.length);
+    assert.equal(counted.reduce((sum, r) => sum + r.n, 0), SIZE.rows);
+    assert.ok(expected.groups.length > 450 && expected.groupChanges > 2 * expected.groups.length, `${expected.groups.length} groups, ${expected.groupChanges} changes`);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -43,7 +47,7 @@ describe('fault injection: worker and process kills at random points', () => {
       const drawn = planFaults(seed + i, tsUdfRows(SIZE), kinds, true);
       const plan = kinds.includes('process') ? { ...drawn, processKills: [FIRST_POINT * (0.1 + 0.4 * prng(seed + i)()), Math.abs(drawn.processKills[0])] } : drawn;
       const report = await runWithFaults(join(dir, `run-${i}`), SIZE, plan, profile);
-      t.diagnostic(`${describePlan(plan)}; injected ${JSON.stringify(report.injected)}, after the end ${JSON.stringify(report.afterFinish)}, process restarts ${report.processRestarts} (${report.restartsFromScratch} from scratch), job restarts ${report.jobRestarts}`);
+      t.diagnostic(`${describePlan(plan)}; injected ${JSON.stringify(report.injected)}, after the end ${JSON.stringify(report.afterFinish)}, process restarts ${report.processRestarts} (${report.restartsFromScratch} from scratch), job restarts ${report.jobRestarts}; groups: ${report.output.groupChanges} changes fold into ${report.output.groups.length} rows`);
       const diff = diffOutputs(expected, report.output, plan);
       assert.equal(diff, null, diff ?? '');
       // The TS UDF's death row is below the rows it passes, so it always fires (whatever the timing).

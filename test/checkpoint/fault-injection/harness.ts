@@ -7,12 +7,22 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { committedRows } from '../helpers.ts';
+import { committedChangelog, foldChangelog } from './changelog-fold.ts';
 import { completedCheckpoints, hasJobDir, pythonWorkerPids, startAttempt, type Attempt, type AttemptPaths } from './attempt.ts';
 import { describePlan, FIRST_POINT, prng, type FaultKind, type FaultPlan, type FaultPoint } from './faults.ts';
 
 /** The sinks of job.ts. */
 export const SINKS = ['rows', 'windows', 'groups'] as const;
-export type JobOutput = Record<(typeof SINKS)[number], string[]>;
+/**
+ * The committed output per sink, as a multiset of rows (sorted lines). `groups` is written as a Debezium JSON
+ * changelog: here it is the table the changelog folds into ({@link foldChangelog}).
+ */
+export type JobOutput = Record<(typeof SINKS)[number], string[]> & {
+  /** Change lines the `groups` sink committed. */
+  readonly groupChanges: number;
+  /** Where folding the `groups` changelog went wrong (a removal of a row not there, a malformed line): none expected. */
+  readonly foldErrors: readonly string[];
+};
 
 export interface JobSize {
   /** Rows of the datagen source (event times 1..rows ms). */
@@ -57,6 +67,7 @@ export interface RunReport {
 export async function referenceRun(dir: string, size: JobSize): Promise<{ output: JobOutput; durationMs: number; profile: JobProfile }> {
   const run = new FaultRun(dir, size, { seed: 0, pythonKills: [], tsDieAtRow: null, processKills: [] }, null, 180_000);
   const report = await run.execute();
+  if (report.output.foldErrors.length > 0) throw new Error(`the fault-free run's groups changelog does not fold: ${report.output.foldErrors.slice(0, 3).join('; ')}`);
   const profile = { startupMs: run.firstCommitMs ?? report.durationMs, rowsBytes: committedBytes(join(dir, 'out', 'rows')) };
   return { output: report.output, durationMs: report.durationMs, profile };
 }
@@ -218,7 +229,11 @@ class FaultRun {
     this.afterFinish['python-worker'] += this.pythonKills.length;
     this.afterFinish.process += this.processKills.length;
     for (const at of this.recovering.splice(0)) this.recoveryMs.push(Math.max(0, done.at - at));
-    const output = Object.fromEntries(SINKS.map((s) => [s, committedRows(join(paths.out, s))])) as JobOutput;
+    const groups = foldChangelog(committedChangelog(join(paths.out, 'groups')));
+    const output: JobOutput = {
+      rows: committedRows(join(paths.out, 'rows')), windows: committedRows(join(paths.out, 'windows')), groups: groups.rows,
+      groupChanges: groups.changes, foldErrors: groups.errors,
+    };
     return {
       plan: this.plan, injected: this.injected, afterFinish: this.afterFinish, processRestarts: this.processRestarts,
       restartsFromScratch: this.restartsFromScratch, jobRestarts: done.checkpoints?.restarts ?? 0, recoveryMs: this.recoveryMs,
@@ -228,11 +243,15 @@ class FaultRun {
 }
 
 /**
- * Null when `actual` equals `expected` (every sink, as multisets); otherwise a summary naming the seed: per sink,
- * rows missing and rows extra (duplicated or wrong), with a few examples.
+ * Null when `actual` equals `expected` (every sink, as multisets; `groups` folded) and the `groups` changelog of
+ * `actual` folds without error; otherwise a summary naming the seed: per sink, rows missing and rows extra
+ * (duplicated or wrong), with a few examples, and the fold's errors.
  */
 export function diffOutputs(expected: JobOutput, actual: JobOutput, plan: FaultPlan): string | null {
   const lines: string[] = [];
+  if (actual.foldErrors.length > 0) {
+    lines.push(`  groups: the committed changelog (${actual.groupChanges} changes) does not fold: ${actual.foldErrors.length} errors (e.g. ${actual.foldErrors.slice(0, 3).join(' | ')})`);
+  }
   for (const sink of SINKS) {
     const { missing, extra } = multisetDiff(expected[sink], actual[sink]);
     if (missing.length === 0 && extra.length === 0) continue;

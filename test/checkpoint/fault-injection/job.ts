@@ -4,7 +4,8 @@
  * filesystem sinks, exactly-once with checkpoints (each INSERT reads the source on its own):
  * - `rows`: every row with a pandas scalar UDF's result (stateless; Python worker processes to kill);
  * - `windows`: an event-time TUMBLE window aggregation with a general Python UDAF and COUNT;
- * - `groups`: a keyed, non-windowed GROUP BY (its output must stay append-only: the filesystem sink accepts +I only).
+ * - `groups`: a keyed, non-windowed GROUP BY with COUNT and SUM, its updating result written as a Debezium JSON
+ *   changelog (`format = 'debezium-json'`; the harness folds it into the final table).
  *
  * Environment: WEIR_FI_OUT (sink directories), WEIR_FI_CHK (state.checkpoints.dir), WEIR_FI_UDF (the die-at-row
  * UDF's directory), WEIR_FI_ROWS, WEIR_FI_RATE (rows per second), WEIR_FI_DONE (file written when the job is done).
@@ -46,14 +47,14 @@ await tableEnv.executeSql(`CREATE TABLE \`rows\` (id BIGINT, v BIGINT, sv BIGINT
   WITH ('connector' = 'filesystem', 'path' = '${join(out, 'rows')}', 'format' = 'csv')`);
 await tableEnv.executeSql(`CREATE TABLE windows (k BIGINT, ws TIMESTAMP(3), n BIGINT, sq STRING)
   WITH ('connector' = 'filesystem', 'path' = '${join(out, 'windows')}', 'format' = 'csv')`);
-await tableEnv.executeSql(`CREATE TABLE \`groups\` (g BIGINT)
-  WITH ('connector' = 'filesystem', 'path' = '${join(out, 'groups')}', 'format' = 'csv')`);
+await tableEnv.executeSql(`CREATE TABLE \`groups\` (k BIGINT, n BIGINT, s BIGINT)
+  WITH ('connector' = 'filesystem', 'path' = '${join(out, 'groups')}', 'format' = 'debezium-json')`);
 const result = await tableEnv.executeSql(`EXECUTE STATEMENT SET BEGIN
   INSERT INTO \`rows\` SELECT id, v, scramble(v) FROM mixed;
   INSERT INTO windows SELECT k, window_start, COUNT(*), sum_of_squares(v)
     FROM TABLE(TUMBLE(TABLE (SELECT id % 4 AS k, v, ts FROM mixed), DESCRIPTOR(ts), INTERVAL '0.1' SECOND))
     GROUP BY k, window_start, window_end;
-  INSERT INTO \`groups\` SELECT g FROM (SELECT v % 5000 AS g FROM mixed) GROUP BY g;
+  INSERT INTO \`groups\` SELECT k, COUNT(*), SUM(v) FROM (SELECT v % 500 AS k, v FROM mixed) GROUP BY k;
 END`);
 if (result.kind !== 'insert') throw new Error('the statement set did not start a job');
 const done = await result.job.done();
