@@ -103,4 +103,11 @@ describe("filesystem sink, 'format' = 'debezium-json'", () => {
     assert.throws(() => filesystemSource.createReader(options, schema, context()),
       (err: Error & { code?: string }) => err.code === 'NOT_SUPPORTED' && /sink-only for now/.test(err.message) && err.message.includes(options.path));
   });
+
+  it('a query reading a debezium-json table fails with NOT_SUPPORTED at its source, naming the table', async () => {
+    const e = env();
+    await e.executeSql(table('dbz_in', 'k INT', 'debezium-json'));
+    await assert.rejects(e.sqlQuery('SELECT k FROM dbz_in').execute().materialize(), (err: Error & { code?: string }) =>
+      err.code === 'NOT_SUPPORTED' && /sink-only for now/.test(err.message) && err.message.includes('Source(dbz_in, connector=filesystem)'));
+  });
 });

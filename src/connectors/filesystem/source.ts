@@ -40,7 +40,7 @@ export class FsReader implements SourceReader {
   constructor(private readonly opts: FsOptions, private readonly schema: Schema, private readonly ctx: ConnectorContext) {
     if (opts.format === 'debezium-json') {
       // Reading it back needs a changelog source (row kinds, the planner told the scan produces updates): not built yet.
-      throw new ConnectorError(`The filesystem connector cannot read 'format' = 'debezium-json' (path ${opts.path}): the format is sink-only for now`, {
+      throw new ConnectorError("The filesystem connector cannot read 'format' = 'debezium-json': the format is sink-only for now", {
         location: { file: opts.path, subtask: ctx.subtaskIndex },
         hint: "Write Debezium JSON with the filesystem sink only; read the table's files with 'format' = 'json' and the before/after/op columns instead.",
       }, ErrorCodes.NOT_SUPPORTED);
