@@ -53,7 +53,7 @@ const udfDir = join(import.meta.dirname, '..', 'udfs');
 
 /** pandas-scalar's pipeline: datagen → pandas UDF a * b + 1 → blackhole. */
 export const checkpointPandasScalar = overheadScenario('checkpoint-pandas-scalar',
-  'pandas-scalar with and without a checkpoint every second (checkpointing overhead)', 20_000_000,
+  'pandas-scalar with and without a checkpoint every second (checkpointing overhead)', 100_000_000,
   async (rows, config) => {
     const env = TableEnvironment.create({ baseDir: udfDir, config: { 'table.exec.batch-size': '10000', ...config } });
     await env.createPythonFunction('mul_add', 'bench_udfs.py:mul_add');
@@ -79,5 +79,5 @@ function nexmark(query: number, defaultEvents: number): LegacyScenario {
     });
 }
 
-export const checkpointNexmarkQ5 = nexmark(5, 300_000);
-export const checkpointNexmarkQ7 = nexmark(7, 500_000);
+export const checkpointNexmarkQ5 = nexmark(5, 1_500_000);
+export const checkpointNexmarkQ7 = nexmark(7, 1_000_000);
