@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TableEnvironment, type JobClient } from '../../src/index.ts';
 import { FIXTURES } from '../e2e/helpers.ts';
-import { checkpointWithOutput, committedRows, waitFor } from './helpers.ts';
+import { checkpointWithOutput, committedRows, rawAndUniqJob, submitStatements, waitFor } from './helpers.ts';
 
 /**
  * Exactly-once recovery end to end: datagen → TS UDF → stateless, keyed (GROUP BY) and LIMIT pipelines → filesystem
@@ -118,19 +118,12 @@ async function startJob(work: string, config: Record<string, string>, mode: Mode
   if (mode === 'plain') writeFileSync(join(udfDir, 'fired'), '');
   if (mode === 'hold') writeFileSync(join(udfDir, 'hold'), '');
   await env.createTypeScriptFunction('fail_once', 'ts-udfs/fail-once.ts', 'failOnce');
-  await env.executeSql(`CREATE TABLE src (k BIGINT, v BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '${ROWS}',
-    'rows-per-second' = '1e12', 'seed' = '42', 'fields.k.min' = '0', 'fields.k.max' = '1000000')`);
-  await env.executeSql(`CREATE TABLE raw (k BIGINT, v BIGINT) WITH ('connector' = 'filesystem', 'path' = '${join(work, 'raw')}', 'format' = 'csv')`);
-  await env.executeSql(`CREATE TABLE uniq (g BIGINT) WITH ('connector' = 'filesystem', 'path' = '${join(work, 'uniq')}', 'format' = 'csv')`);
-  await env.executeSql(`CREATE TABLE lim (k BIGINT, v BIGINT) WITH ('connector' = 'filesystem', 'path' = '${join(work, 'lim')}', 'format' = 'csv')`);
   const key = mode === 'reference' ? 'k' : `fail_once(k, '${udfDir}')`;
-  const result = await env.executeSql(`EXECUTE STATEMENT SET BEGIN
-    INSERT INTO raw SELECT ${key}, v FROM src;
-    INSERT INTO uniq SELECT g FROM (SELECT ${key} % 5000 AS g FROM src) GROUP BY g;
-    INSERT INTO lim SELECT ${key}, v FROM src LIMIT ${LIMIT};
-  END`);
-  assert.equal(result.kind, 'insert');
-  return (result as { job: JobClient }).job;
+  return submitStatements(env, rawAndUniqJob({
+    out: work, rows: ROWS, seed: 42, kMax: 1_000_000, key, groups: 5000,
+    extraTables: [`CREATE TABLE lim (k BIGINT, v BIGINT) WITH ('connector' = 'filesystem', 'path' = '${join(work, 'lim')}', 'format' = 'csv')`],
+    extraInserts: [`INSERT INTO lim SELECT ${key}, v FROM src LIMIT ${LIMIT}`],
+  }));
 }
 
 /** Every committed (visible) row of the raw and uniq sinks, sorted. */

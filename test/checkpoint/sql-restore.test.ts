@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { TableEnvironment } from '../../src/index.ts';
 import { FIXTURES } from '../e2e/helpers.ts';
-import { checkpointWithOutput, committedRows, waitFor } from './helpers.ts';
+import { checkpointWithOutput, committedRows, rawAndUniqJob, waitFor } from './helpers.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const ROWS = 10_000;
@@ -20,14 +20,7 @@ function statements(out: string, udf: string | null): string[] {
   const key = udf === null ? 'k' : `fail_once(k, '${udf}')`;
   return [
     ...(udf === null ? [] : [`CREATE FUNCTION fail_once AS '${join(FIXTURES, 'ts-udfs', 'fail-once.ts')}:failOnce' LANGUAGE TYPESCRIPT`]),
-    `CREATE TABLE src (k BIGINT, v BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '${ROWS}',
-      'rows-per-second' = '1e12', 'seed' = '7', 'fields.k.min' = '0', 'fields.k.max' = '100000')`,
-    `CREATE TABLE raw (k BIGINT, v BIGINT) WITH ('connector' = 'filesystem', 'path' = '${join(out, 'raw')}', 'format' = 'csv')`,
-    `CREATE TABLE uniq (g BIGINT) WITH ('connector' = 'filesystem', 'path' = '${join(out, 'uniq')}', 'format' = 'csv')`,
-    `EXECUTE STATEMENT SET BEGIN
-      INSERT INTO raw SELECT ${key}, v FROM src;
-      INSERT INTO uniq SELECT g FROM (SELECT ${key} % 2500 AS g FROM src) GROUP BY g;
-    END`,
+    ...rawAndUniqJob({ out, rows: ROWS, seed: 7, kMax: 100_000, key, groups: 2500 }),
   ];
 }
 

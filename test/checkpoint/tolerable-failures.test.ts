@@ -9,7 +9,7 @@ import type { WeirError } from '../../src/errors/weir-error.ts';
 import type { JobGraph } from '../../src/plan/physical/job-graph.ts';
 import { TableEnvironment, type JobClient } from '../../src/index.ts';
 import { FIXTURES } from '../e2e/helpers.ts';
-import { checkpointWithOutput, committedRows, failOnceDir, recoverOnceConfig, waitFor } from './helpers.ts';
+import { checkpointWithOutput, committedRows, failOnceDir, rawAndUniqJob, recoverOnceConfig, submitStatements, waitFor } from './helpers.ts';
 
 const graph: JobGraph = {
   bounded: true,
@@ -193,17 +193,8 @@ const SMALL = {
 };
 
 /** datagen → `key` → a raw sink and a GROUP BY sink, both filesystem (exactly-once), under `out`. */
-async function insert(env: TableEnvironment, out: string, key: string): Promise<JobClient> {
-  await env.executeSql(`CREATE TABLE src (k BIGINT, v BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '${ROWS}',
-    'rows-per-second' = '1e12', 'seed' = '5', 'fields.k.min' = '0', 'fields.k.max' = '100000')`);
-  await env.executeSql(`CREATE TABLE raw (k BIGINT, v BIGINT) WITH ('connector' = 'filesystem', 'path' = '${join(out, 'raw')}', 'format' = 'csv')`);
-  await env.executeSql(`CREATE TABLE uniq (g BIGINT) WITH ('connector' = 'filesystem', 'path' = '${join(out, 'uniq')}', 'format' = 'csv')`);
-  const result = await env.executeSql(`EXECUTE STATEMENT SET BEGIN
-    INSERT INTO raw SELECT ${key}, v FROM src;
-    INSERT INTO uniq SELECT g FROM (SELECT ${key} % 2000 AS g FROM src) GROUP BY g;
-  END`);
-  assert.equal(result.kind, 'insert');
-  return (result as { job: JobClient }).job;
+function insert(env: TableEnvironment, out: string, key: string): Promise<JobClient> {
+  return submitStatements(env, rawAndUniqJob({ out, rows: ROWS, seed: 5, kMax: 100_000, key, groups: 2000 }));
 }
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TableEnvironment, type JobResult } from '../../src/index.ts';
 import { FIXTURES } from '../e2e/helpers.ts';
-import { committedRows, failOnceDir, recoverOnceConfig } from './helpers.ts';
+import { committedRows, failOnceDir, rawAndUniqJob, recoverOnceConfig, submitStatements } from './helpers.ts';
 
 const ROWS = 8_000;
 type Language = 'python' | 'typescript';
@@ -60,15 +60,7 @@ describe('recovery after a UDF worker crash', () => {
     if (mode === 'crash' && language === 'python') await env.createPythonFunction('crash_once', 'udfs/crash_once.py:crash_once');
     if (mode === 'crash' && language === 'typescript') await env.createTypeScriptFunction('crash_once', 'ts-udfs/fail-once.ts', 'crashOnce');
     const key = mode === 'reference' ? 'k' : `crash_once(k, '${udf}')`;
-    await env.executeSql(`CREATE TABLE src (k BIGINT, v BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '${ROWS}',
-      'rows-per-second' = '1e12', 'seed' = '11', 'fields.k.min' = '0', 'fields.k.max' = '100000')`);
-    await env.executeSql(`CREATE TABLE raw (k BIGINT, v BIGINT) WITH ('connector' = 'filesystem', 'path' = '${join(work, 'raw')}', 'format' = 'csv')`);
-    await env.executeSql(`CREATE TABLE uniq (g BIGINT) WITH ('connector' = 'filesystem', 'path' = '${join(work, 'uniq')}', 'format' = 'csv')`);
-    const result = await env.executeSql(`EXECUTE STATEMENT SET BEGIN
-      INSERT INTO raw SELECT ${key}, v FROM src;
-      INSERT INTO uniq SELECT g FROM (SELECT ${key} % 2000 AS g FROM src) GROUP BY g;
-    END`);
-    assert.equal(result.kind, 'insert');
-    return (result as { job: { done(): Promise<JobResult> } }).job.done();
+    const job = await submitStatements(env, rawAndUniqJob({ out: work, rows: ROWS, seed: 11, kMax: 100_000, key, groups: 2000 }));
+    return job.done();
   }
 });
