@@ -14,7 +14,7 @@
  * every file it names is fsync'ed, and the directories after (`writeManifest`): a completed checkpoint survives a
  * power loss.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { copyFile, cp, mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Configuration } from '../config/configuration.ts';
 import { CheckpointOptions } from '../config/options.ts';
 import { CheckpointError } from '../errors/errors.ts';
+import { fsyncPath, fsyncPathSync } from '../util/fsync.ts';
 import { ErrorCodes } from '../errors/weir-error.ts';
 import { MANIFEST_FILE, parseManifest, type CheckpointManifest } from './manifest.ts';
 
@@ -54,7 +55,8 @@ export function sharedDir(jobDir: string): string {
 export const sharedStateFileName = (operatorId: string, subtask: number, checkpointId: number): string => `op-${operatorId}-${subtask}-${checkpointId}.keyed`;
 
 /** How a manifest (in `chk-<n>/`) names a file of the shared directory. */
-export const sharedFileRef = (name: string): string => `../${SHARED_DIR}/${name}`;
+export const sharedFileRef = (name: string): string => `${SHARED_REF_PREFIX}${name}`;
+const SHARED_REF_PREFIX = `../${SHARED_DIR}/`;
 
 const SHARED_FILE = /^op-.+-(\d+)\.keyed$/;
 
@@ -79,19 +81,6 @@ async function writeDurably(path: string, data: Uint8Array | string): Promise<vo
   }
 }
 
-/** Makes a rename or new file in `dir` durable (a no-op where directories cannot be opened, e.g. Windows). */
-async function syncDirectory(dir: string): Promise<void> {
-  let handle;
-  try { handle = await open(dir, 'r'); } catch { return; }
-  try { await handle.sync(); } catch { /* some filesystems refuse fsync on a directory */ } finally { await handle.close(); }
-}
-
-function syncDirectorySync(dir: string): void {
-  let fd: number;
-  try { fd = openSync(dir, 'r'); } catch { return; }
-  try { fsyncSync(fd); } catch { /* some filesystems refuse fsync on a directory */ } finally { closeSync(fd); }
-}
-
 /**
  * Writes the manifest atomically and durably: to a temporary name, fsync'ed, renamed to `_metadata`, then the
  * directory fsync'ed, so a reader (or a restore after the process was killed or the machine lost power) sees either
@@ -104,7 +93,7 @@ export async function writeManifest(dir: string, manifest: CheckpointManifest): 
   await writeDurably(tmp, `${JSON.stringify(manifest, null, 1)}\n`);
   await rename(tmp, join(dir, MANIFEST_FILE));
   // Synchronously: the commit that follows should start at once (one directory fsync, a few ms at most).
-  syncDirectorySync(dir);
+  fsyncPathSync(dir);
 }
 
 /** fsyncs every state file `manifest` names (relative to `dir`), then the directories holding them. */
@@ -117,8 +106,8 @@ async function syncStateFiles(dir: string, manifest: CheckpointManifest): Promis
       if (st.operatorState) files.add(join(dir, st.operatorState.file));
     }
   }
-  await Promise.all([...files].map(syncFile));
-  await Promise.all([...new Set([...files].map((f) => dirname(f)))].map(syncDirectory));
+  await Promise.all([...files].map(fsyncPath));
+  await Promise.all([...new Set([...files].map((f) => dirname(f)))].map(fsyncPath));
 }
 
 /** The shared-directory files (`../shared/…`) a manifest's keyed state needs. */
@@ -126,7 +115,7 @@ export function sharedFilesOf(manifest: CheckpointManifest): string[] {
   const out: string[] = [];
   for (const op of manifest.operators) {
     for (const st of op.subtasks) {
-      for (const f of st.keyedState?.chain ?? []) if (f.startsWith(`../${SHARED_DIR}/`)) out.push(basename(f));
+      for (const f of st.keyedState?.chain ?? []) if (f.startsWith(SHARED_REF_PREFIX)) out.push(basename(f));
     }
   }
   return out;
@@ -143,9 +132,9 @@ async function makeSelfContained(dir: string): Promise<void> {
   if (shared.length === 0) return;
   for (const name of new Set(shared)) {
     await copyFile(join(dir, sharedFileRef(name)), join(dir, name));
-    await syncFile(join(dir, name));
+    await fsyncPath(join(dir, name));
   }
-  const local = (f: string) => (f.startsWith(`../${SHARED_DIR}/`) ? basename(f) : f);
+  const local = (f: string) => (f.startsWith(SHARED_REF_PREFIX) ? basename(f) : f);
   const operators = manifest.operators.map((op) => ({
     ...op,
     subtasks: op.subtasks.map((st) => (st.keyedState?.chain
@@ -153,11 +142,6 @@ async function makeSelfContained(dir: string): Promise<void> {
       : st)),
   }));
   await writeManifest(dir, { ...manifest, operators });
-}
-
-async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try { await handle.sync(); } finally { await handle.close(); }
 }
 
 /**

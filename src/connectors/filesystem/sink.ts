@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { access, mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import * as arrow from 'apache-arrow';
@@ -13,6 +13,7 @@ import type { ConnectorContext, SinkWriter } from '../connector.ts';
 import { quoteCsv } from './csv.ts';
 import type { FsOptions } from './fs-options.ts';
 import { csvText, jsonText } from './text-write.ts';
+import { fsyncPath } from '../../util/fsync.ts';
 
 /** A finished part file waiting for commit: written under a hidden in-progress name, renamed by {@link FsWriter.commit}. */
 export interface PendingFile {
@@ -248,22 +249,4 @@ export async function abortUncommittedParts(dir: string, jobIds: readonly string
   const orphans = names.filter((n) => n.endsWith('.inprogress') && prefixes.some((p) => n.startsWith(p)));
   await Promise.all(orphans.map((n) => rm(join(dir, n), { force: true })));
   return orphans;
-}
-
-/** fsync of a file or directory. Directories cannot be opened for fsync on some platforms (Windows): skipped there. */
-async function fsyncPath(path: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (e) {
-    if (['EISDIR', 'EPERM', 'EACCES'].includes((e as NodeJS.ErrnoException).code ?? '')) return;
-    throw e;
-  }
-  try {
-    await handle.sync();
-  } catch (e) {
-    if (!['EINVAL', 'EBADF', 'EPERM'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
-  } finally {
-    await handle.close();
-  }
 }
