@@ -243,8 +243,11 @@ export class TaskCheckpointer {
     }
   }
 
-  /** Writes the snapshots after the task has moved on, then acknowledges (or declines on an error). */
-  /** `fixed`: what needs no file (a source's position, participants' committables). */
+  /**
+   * Writes the snapshots (already encoded and released: {@link encodeKeyed}) after the task has moved on, then
+   * acknowledges (or declines on an error). `fixed`: what needs no file (a source's position, participants'
+   * committables).
+   */
   private async persist(id: number, taken: readonly TakenSnapshot[], fixed: OperatorAck[], alignmentMs: number, syncMs: number, encodeMs: number): Promise<void> {
     const started = performance.now() - encodeMs;
     try {
@@ -253,40 +256,28 @@ export class TaskCheckpointer {
       const acks: OperatorAck[] = [...fixed];
       let bytes = 0;
       for (const { op, keyed, chained, encoded, timers, operatorState, committables } of taken) {
+        const writeFile = (kind: 'keyed' | 'timers' | 'opstate', data: Uint8Array) => {
+          const file = stateFileName(op.node.id, this.identity.subtaskIndex, kind);
+          writeStateFile(dir, file, data);
+          bytes += data.byteLength;
+          return { file, bytes: data.byteLength };
+        };
         const ack: { -readonly [K in keyof OperatorAck]: OperatorAck[K] } = { operatorId: op.node.id };
         if (encoded && 'error' in encoded) throw encoded.error;
         if (chained && encoded) {
           ack.keyedState = this.writeChained(chained, encoded.data);
           bytes += ack.keyedState.bytes;
         } else if (keyed && encoded) {
-          const data = encoded.data;
-          const file = stateFileName(op.node.id, this.identity.subtaskIndex, 'keyed');
-          writeStateFile(dir, file, data);
-          ack.keyedState = { file, bytes: data.byteLength, keyGroupRange: keyed.manifest.keyGroupRange };
-          bytes += data.byteLength;
+          ack.keyedState = { ...writeFile('keyed', encoded.data), keyGroupRange: keyed.manifest.keyGroupRange };
         }
-        if (timers) {
-          const data = encodeTimers(id, timers);
-          const file = stateFileName(op.node.id, this.identity.subtaskIndex, 'timers');
-          writeStateFile(dir, file, data);
-          ack.timers = { file, bytes: data.byteLength };
-          bytes += data.byteLength;
-        }
-        if (operatorState !== undefined) {
-          const data = encodeOperatorState(id, operatorState);
-          const file = stateFileName(op.node.id, this.identity.subtaskIndex, 'opstate');
-          writeStateFile(dir, file, data);
-          ack.operatorState = { file, bytes: data.byteLength };
-          bytes += data.byteLength;
-        }
+        if (timers) ack.timers = writeFile('timers', encodeTimers(id, timers));
+        if (operatorState !== undefined) ack.operatorState = writeFile('opstate', encodeOperatorState(id, operatorState));
         if (committables?.length) ack.committables = committables;
         if (ack.keyedState || ack.timers || ack.operatorState || ack.committables) acks.push(ack);
       }
       this.report({ kind: 'ack', ack: this.ack(id, acks, alignmentMs, syncMs, performance.now() - started, bytes) });
     } catch (e) {
       this.decline(id, `writing its state failed: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      for (const t of taken) t.keyed?.release();
     }
   }
 
